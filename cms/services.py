@@ -1,0 +1,67 @@
+"""Writes to the published site's structure."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from wagtail.models import Locale, Page, Site
+
+from cms.models import HomePage
+
+
+def _home_texts() -> dict[str, str]:
+    return {
+        "title": _("Alliance Network"),
+        "hero_heading": _("Progressives, connected across generations and continents"),
+        "hero_text": _(
+            "Young leaders and parliamentarians from progressive, social-democratic and labour "
+            "parties share what works in campaigning, party building and policy."
+        ),
+    }
+
+
+@transaction.atomic
+def ensure_site() -> HomePage:
+    """Make sure the three locales, the home page and its translations exist (idempotent).
+
+    Replaces Wagtail's placeholder "Welcome" page on a fresh database.
+    """
+    locales = {
+        code: Locale.objects.get_or_create(language_code=code)[0]
+        for code, _name in settings.LANGUAGES
+    }
+    source_locale = locales[settings.LANGUAGE_CODE]
+    home = HomePage.objects.filter(locale=source_locale).first()
+    if home is None:
+        root = Page.get_first_root_node()
+        # Wagtail's migrations leave a plain "Welcome" page (and a Site on it) at slug "home".
+        for placeholder in root.get_children().filter(slug="home"):
+            if placeholder.specific_class is Page:
+                placeholder.delete()
+        with translation.override(settings.LANGUAGE_CODE):
+            home = HomePage(slug="home", locale=source_locale, **_home_texts())
+        root.add_child(instance=home)
+        home.save_revision().publish()
+        site = Site.objects.filter(is_default_site=True).first()
+        if site is None:
+            Site.objects.create(
+                hostname="localhost",
+                port=80,
+                root_page=home,
+                is_default_site=True,
+                site_name=settings.WAGTAIL_SITE_NAME,
+            )
+        else:
+            site.root_page = home
+            site.save(update_fields=["root_page"])
+    for code, locale in locales.items():
+        if code == settings.LANGUAGE_CODE or home.get_translation_or_none(locale):
+            continue
+        translated = home.copy_for_translation(locale)
+        with translation.override(code):
+            for field, value in _home_texts().items():
+                setattr(translated, field, value)
+        translated.save_revision().publish()
+    return home

@@ -1,0 +1,5 @@
+"""Non-page URLs owned by the published site (feeds, calendars) live here."""
+
+app_name = "cms"
+
+urlpatterns: list = []

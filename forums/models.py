@@ -1,0 +1,1 @@
+"""forums models (see docs/architecture.md)."""

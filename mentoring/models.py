@@ -1,0 +1,1 @@
+"""mentoring models (see docs/architecture.md)."""

@@ -1,0 +1,223 @@
+"""Demo network for `seed_demo`: regions, countries, parties and members on every continent.
+
+Idempotent: rows are looked up by natural keys before they are created. ``scale`` multiplies the
+number of generated members (scale 210 gives ~50,000) for benchmarks.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import TextIO
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from network.models import Country, Party, Region, User
+
+DEMO_PASSWORD = "alliance-demo-2026"
+# A fixed TOTP secret for demo staff, so a new user can sign in to the admin (see README).
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+REGIONS = [
+    ("north-america", "North America"),
+    ("latin-america", "Latin America"),
+    ("europe", "Europe"),
+    ("africa", "Africa"),
+    ("asia", "Asia"),
+    ("middle-east", "Middle East"),
+    ("pacific", "Pacific"),
+]
+
+COUNTRIES = {
+    "north-america": [("US", "United States"), ("CA", "Canada")],
+    "latin-america": [("MX", "Mexico"), ("BR", "Brazil"), ("AR", "Argentina"), ("CL", "Chile"),
+                      ("CO", "Colombia"), ("UY", "Uruguay"), ("CR", "Costa Rica")],
+    "europe": [("GB", "United Kingdom"), ("FR", "France"), ("ES", "Spain"), ("DE", "Germany"),
+               ("SE", "Sweden"), ("PT", "Portugal"), ("PL", "Poland"), ("IT", "Italy")],
+    "africa": [("GH", "Ghana"), ("KE", "Kenya"), ("ZA", "South Africa"), ("SN", "Senegal"),
+               ("NG", "Nigeria"), ("MA", "Morocco")],
+    "asia": [("IN", "India"), ("NP", "Nepal"), ("MY", "Malaysia"), ("PH", "Philippines"),
+             ("KR", "South Korea"), ("MN", "Mongolia")],
+    "middle-east": [("IL", "Israel"), ("PS", "Palestine"), ("LB", "Lebanon"), ("TN", "Tunisia"),
+                    ("JO", "Jordan")],
+    "pacific": [("AU", "Australia"), ("NZ", "New Zealand"), ("FJ", "Fiji")],
+}
+
+# Fictional parties: the demo must not put words in real parties' mouths.
+PARTY_PATTERNS = {
+    "en": [("{c} Labour Party", "{a}LP"), ("Social Democrats of {c}", "SD{a}")],
+    "es": [("Partido Socialdemócrata de {c}", "PSD{a}"), ("Frente Progresista de {c}", "FP{a}")],
+    "fr": [("Parti socialiste de {c}", "PS{a}"), ("Union progressiste de {c}", "UP{a}")],
+    "pt": [("Partido Progressista de {c}", "PP{a}")],
+}
+COUNTRY_LANGUAGE = {"MX": "es", "AR": "es", "CL": "es", "CO": "es", "UY": "es", "CR": "es",
+                    "ES": "es", "FR": "fr", "SN": "fr", "MA": "fr", "TN": "fr", "LB": "fr",
+                    "BR": "pt", "PT": "pt"}
+
+FIRST_NAMES = {
+    "north-america": ["Jordan", "Maya", "Elijah", "Sofia", "Malik", "Hannah", "Noah", "Aisha"],
+    "latin-america": ["Camila", "Mateo", "Valentina", "Santiago", "Lucía", "Diego", "Ana", "Joaquín"],
+    "europe": ["Clara", "Lukas", "Inès", "Marco", "Agnieszka", "Erik", "Chloé", "Tomás"],
+    "africa": ["Amina", "Kwame", "Fatou", "Thabo", "Ngozi", "Moussa", "Wanjiru", "Kofi"],
+    "asia": ["Priya", "Arjun", "Siti", "Min-jun", "Maria", "Bat-Erdene", "Anjali", "Rafael"],
+    "middle-east": ["Layla", "Omar", "Noa", "Yousef", "Rania", "Karim", "Tamar", "Hiba"],
+    "pacific": ["Olivia", "Tane", "Mere", "Lachlan", "Ana", "Jack", "Aroha", "Sereana"],
+}
+LAST_NAMES = {
+    "north-america": ["Johnson", "Nguyen", "Tremblay", "Williams", "Garcia", "Okafor"],
+    "latin-america": ["Souza", "Rodríguez", "González", "Pereira", "Martínez", "Fernández"],
+    "europe": ["Dubois", "Müller", "García", "Andersson", "Kowalska", "Rossi", "Silva"],
+    "africa": ["Njoroge", "Mensah", "Diop", "Nkosi", "Okonkwo", "Benali", "Otieno"],
+    "asia": ["Sharma", "Rahman", "Kim", "Santos", "Thapa", "Tan", "Batbayar"],
+    "middle-east": ["Haddad", "Khalil", "Levi", "Nasser", "Ben Ali", "Mansour"],
+    "pacific": ["Smith", "Ngata", "Wilson", "Tuilagi", "Brown", "Naidu"],
+}
+
+FIXED_MEMBERS = [
+    # email, display name, role, country, extra
+    ("admin@alliance.example", "Network Administrator", User.Role.ALLIANCE_STAFF, "GB",
+     {"is_staff": True, "is_superuser": True}),
+    ("comms@alliance.example", "Chloé Dubois", User.Role.ALLIANCE_STAFF, "FR", {"is_staff": True}),
+    ("moderator@alliance.example", "Kwame Mensah", User.Role.MODERATOR, "GH", {"is_staff": True}),
+    ("mp@alliance.example", "Ana Beatriz Souza", User.Role.PARLIAMENTARIAN, "BR",
+     {"parliamentarian_status": User.ParliamentarianStatus.VERIFIED}),
+    ("mp2@alliance.example", "Erik Andersson", User.Role.PARLIAMENTARIAN, "SE",
+     {"parliamentarian_status": User.ParliamentarianStatus.VERIFIED}),
+    ("young@alliance.example", "Amina Njoroge", User.Role.YOUNG_LEADER, "KE", {}),
+    ("young2@alliance.example", "Mateo Fernández", User.Role.YOUNG_LEADER, "CL", {}),
+    ("partystaff@alliance.example", "Priya Sharma", User.Role.PARTY_STAFF, "IN", {}),
+]
+
+
+def _seed_reference_data() -> None:
+    for order, (code, name) in enumerate(REGIONS):
+        Region.objects.update_or_create(code=code, defaults={"name": name, "order": order})
+    regions = {r.code: r for r in Region.objects.all()}
+    for region_code, countries in COUNTRIES.items():
+        for iso2, name in countries:
+            Country.objects.update_or_create(
+                iso2=iso2, defaults={"name": name, "region": regions[region_code]}
+            )
+    for country in Country.objects.all():
+        language = COUNTRY_LANGUAGE.get(country.iso2, "en")
+        for name_pattern, short_pattern in PARTY_PATTERNS[language]:
+            name = name_pattern.format(c=country.name)
+            slug = slugify(f"{name}-{country.iso2}")[:80]
+            Party.objects.get_or_create(
+                slug=slug,
+                defaults={"name": name, "short_name": short_pattern.format(a=country.iso2),
+                          "country": country},
+            )
+
+
+def handle_for(display_name: str, n: int | None = None) -> str:
+    base = slugify(display_name, allow_unicode=True).replace("-", "_")[:32] or "member"
+    return f"{base}{n}" if n is not None else base
+
+
+def _seed_fixed_members() -> None:
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    countries = {c.iso2: c for c in Country.objects.select_related("region")}
+    for email, name, role, iso2, extra in FIXED_MEMBERS:
+        country = countries[iso2]
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(
+                email=email,
+                password=DEMO_PASSWORD,
+                display_name=name,
+                handle=handle_for(name),
+                role=role,
+                country=country,
+                party=country.parties.first(),
+                verified_at=timezone.now() if role == User.Role.PARLIAMENTARIAN else None,
+                **extra,
+            )
+        EmailAddress.objects.get_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+        if user.is_staff and not Authenticator.objects.filter(
+            user=user, type=Authenticator.Type.TOTP
+        ).exists():
+            TOTP.activate(user, DEMO_TOTP_SECRET)
+
+
+def _seed_generated_members(scale: int) -> int:
+    target = 240 * scale
+    existing = User.objects.filter(email__endswith="@members.alliance.example").count()
+    if existing >= target:
+        return 0
+    rng = random.Random(2026)
+    countries = list(Country.objects.select_related("region").prefetch_related("parties"))
+    parties = {c.pk: list(c.parties.all()) for c in countries}
+    password = make_password(DEMO_PASSWORD)
+    roles = [User.Role.YOUNG_LEADER] * 6 + [User.Role.PARLIAMENTARIAN] * 3 + [
+        User.Role.PARTY_STAFF]
+    created = 0
+    batch: list[User] = []
+    for n in range(existing, target):
+        country = countries[n % len(countries)]
+        region = country.region.code
+        name = f"{rng.choice(FIRST_NAMES[region])} {rng.choice(LAST_NAMES[region])}"
+        role = rng.choice(roles)
+        status = (
+            rng.choice([User.ParliamentarianStatus.VERIFIED] * 4
+                       + [User.ParliamentarianStatus.CLAIMED])
+            if role == User.Role.PARLIAMENTARIAN
+            else User.ParliamentarianStatus.NONE
+        )
+        batch.append(
+            User(
+                email=f"member{n}@members.alliance.example",
+                password=password,
+                display_name=name,
+                handle=handle_for(name, n),
+                role=role,
+                parliamentarian_status=status,
+                country=country,
+                party=rng.choice(parties[country.pk]) if parties[country.pk] else None,
+                preferred_language=COUNTRY_LANGUAGE.get(country.iso2, "en")
+                if COUNTRY_LANGUAGE.get(country.iso2, "en") in {"en", "fr", "es"} else "en",
+                date_joined=timezone.now() - timezone.timedelta(days=rng.randint(0, 1500)),
+            )
+        )
+        if len(batch) >= 2000:
+            created += _flush_members(batch)
+            batch = []
+    created += _flush_members(batch)
+    return created
+
+
+def _flush_members(batch: list[User]) -> int:
+    if not batch:
+        return 0
+    users = User.objects.bulk_create(batch, batch_size=1000)
+    if users and users[0].pk is None:  # SQLite < 3.35 does not return ids
+        users = list(User.objects.filter(email__in=[u.email for u in batch]))
+    EmailAddress.objects.bulk_create(
+        [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users],
+        batch_size=1000,
+    )
+    return len(users)
+
+
+@transaction.atomic
+def seed(*, scale: int = 1, stdout: TextIO | None = None) -> None:
+    _seed_reference_data()
+    _seed_fixed_members()
+    created = _seed_generated_members(scale)
+    if stdout:
+        stdout.write(
+            f"network: {Region.objects.count()} regions, {Country.objects.count()} countries, "
+            f"{Party.objects.count()} parties, {User.objects.count()} members "
+            f"({created} new)\n"
+        )
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    return [(email, str(role.label), name) for email, name, role, _iso, _extra in FIXED_MEMBERS]

@@ -1,0 +1,65 @@
+"""The registry of stream kinds a socket may subscribe to.
+
+A stream is named ``kind:key`` (``thread:42``, ``user:7``, ``public:site``). Each app registers
+its kinds in ``AppConfig.ready()`` with an ``authorise`` function built on that app's
+``permissions`` module, so a subscription is allowed by exactly the rule that guards the page.
+Only ``events.py`` modules and the hub consumer use the group names produced here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+STREAM_RE = re.compile(r"^(?P<kind>[a-z_]{1,32}):(?P<key>[A-Za-z0-9_\-]{1,64})$")
+
+
+@dataclass(frozen=True)
+class StreamKind:
+    kind: str
+    # Runs in a worker thread (it may query): returns True when ``user`` may read ``key``.
+    authorise: Callable[[Any, str], bool]
+    # Replays events after ``seq`` for catch-up; returns (events, complete). Optional.
+    replay: Callable[[Any, str, int], tuple[list[dict], bool]] | None = None
+
+
+_registry: dict[str, StreamKind] = {}
+
+
+def register(kind: StreamKind) -> None:
+    _registry[kind.kind] = kind
+
+
+def get(kind: str) -> StreamKind | None:
+    return _registry.get(kind)
+
+
+def parse(stream: str) -> tuple[str, str] | None:
+    match = STREAM_RE.match(stream or "")
+    if not match:
+        return None
+    return match["kind"], match["key"]
+
+
+def group_name(stream: str) -> str:
+    # Channels group names allow [A-Za-z0-9._-] only, under 100 characters.
+    return "s." + stream.replace(":", ".")
+
+
+def user_group(user_id: int) -> str:
+    """Every socket of a member joins this group, so access changes can reach all of them."""
+    return f"u.{user_id}"
+
+
+def _public_authorise(user: Any, key: str) -> bool:
+    return key == "site"
+
+
+def _own_authorise(user: Any, key: str) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and str(user.pk) == key
+
+
+register(StreamKind("public", _public_authorise))
+register(StreamKind("user", _own_authorise))
