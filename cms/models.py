@@ -16,8 +16,12 @@ class HomePage(Page):
     hero_text = models.TextField(_("hero text"), blank=True)
     body = RichTextField(_("body"), blank=True)
 
-    content_panels = [*Page.content_panels, FieldPanel("hero_heading"), FieldPanel("hero_text"),
-                      FieldPanel("body")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("hero_heading"),
+        FieldPanel("hero_text"),
+        FieldPanel("body"),
+    ]
 
     parent_page_types = ["wagtailcore.Page"]
     max_count_per_parent = 1

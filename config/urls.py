@@ -2,11 +2,11 @@
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from wagtail.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from network import views as network_views

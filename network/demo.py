@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from network.models import Country, Party, Region, User
+from network.models import Country, Language, MemberProfile, Party, Region, Topic, User
 
 DEMO_PASSWORD = "alliance-demo-2026"
 # A fixed TOTP secret for demo staff, so a new user can sign in to the admin (see README).
@@ -33,16 +33,48 @@ REGIONS = [
 
 COUNTRIES = {
     "north-america": [("US", "United States"), ("CA", "Canada")],
-    "latin-america": [("MX", "Mexico"), ("BR", "Brazil"), ("AR", "Argentina"), ("CL", "Chile"),
-                      ("CO", "Colombia"), ("UY", "Uruguay"), ("CR", "Costa Rica")],
-    "europe": [("GB", "United Kingdom"), ("FR", "France"), ("ES", "Spain"), ("DE", "Germany"),
-               ("SE", "Sweden"), ("PT", "Portugal"), ("PL", "Poland"), ("IT", "Italy")],
-    "africa": [("GH", "Ghana"), ("KE", "Kenya"), ("ZA", "South Africa"), ("SN", "Senegal"),
-               ("NG", "Nigeria"), ("MA", "Morocco")],
-    "asia": [("IN", "India"), ("NP", "Nepal"), ("MY", "Malaysia"), ("PH", "Philippines"),
-             ("KR", "South Korea"), ("MN", "Mongolia")],
-    "middle-east": [("IL", "Israel"), ("PS", "Palestine"), ("LB", "Lebanon"), ("TN", "Tunisia"),
-                    ("JO", "Jordan")],
+    "latin-america": [
+        ("MX", "Mexico"),
+        ("BR", "Brazil"),
+        ("AR", "Argentina"),
+        ("CL", "Chile"),
+        ("CO", "Colombia"),
+        ("UY", "Uruguay"),
+        ("CR", "Costa Rica"),
+    ],
+    "europe": [
+        ("GB", "United Kingdom"),
+        ("FR", "France"),
+        ("ES", "Spain"),
+        ("DE", "Germany"),
+        ("SE", "Sweden"),
+        ("PT", "Portugal"),
+        ("PL", "Poland"),
+        ("IT", "Italy"),
+    ],
+    "africa": [
+        ("GH", "Ghana"),
+        ("KE", "Kenya"),
+        ("ZA", "South Africa"),
+        ("SN", "Senegal"),
+        ("NG", "Nigeria"),
+        ("MA", "Morocco"),
+    ],
+    "asia": [
+        ("IN", "India"),
+        ("NP", "Nepal"),
+        ("MY", "Malaysia"),
+        ("PH", "Philippines"),
+        ("KR", "South Korea"),
+        ("MN", "Mongolia"),
+    ],
+    "middle-east": [
+        ("IL", "Israel"),
+        ("PS", "Palestine"),
+        ("LB", "Lebanon"),
+        ("TN", "Tunisia"),
+        ("JO", "Jordan"),
+    ],
     "pacific": [("AU", "Australia"), ("NZ", "New Zealand"), ("FJ", "Fiji")],
 }
 
@@ -53,13 +85,141 @@ PARTY_PATTERNS = {
     "fr": [("Parti socialiste de {c}", "PS{a}"), ("Union progressiste de {c}", "UP{a}")],
     "pt": [("Partido Progressista de {c}", "PP{a}")],
 }
-COUNTRY_LANGUAGE = {"MX": "es", "AR": "es", "CL": "es", "CO": "es", "UY": "es", "CR": "es",
-                    "ES": "es", "FR": "fr", "SN": "fr", "MA": "fr", "TN": "fr", "LB": "fr",
-                    "BR": "pt", "PT": "pt"}
+COUNTRY_LANGUAGE = {
+    "MX": "es",
+    "AR": "es",
+    "CL": "es",
+    "CO": "es",
+    "UY": "es",
+    "CR": "es",
+    "ES": "es",
+    "FR": "fr",
+    "SN": "fr",
+    "MA": "fr",
+    "TN": "fr",
+    "LB": "fr",
+    "BR": "pt",
+    "PT": "pt",
+}
+
+TOPICS = [
+    (
+        "climate",
+        "Climate and just transition",
+        "Climat et transition juste",
+        "Clima y transición justa",
+    ),
+    ("gender-equality", "Gender equality", "Égalité de genre", "Igualdad de género"),
+    ("digital-economy", "Digital economy", "Économie numérique", "Economía digital"),
+    ("care-economy", "Care economy", "Économie des soins", "Economía de los cuidados"),
+    ("campaigning", "Campaigning", "Campagnes", "Campañas"),
+    (
+        "party-organisation",
+        "Party organisation",
+        "Organisation du parti",
+        "Organización partidaria",
+    ),
+    ("elections", "Running elections", "Élections", "Elecciones"),
+    (
+        "youth-participation",
+        "Youth participation",
+        "Participation des jeunes",
+        "Participación juvenil",
+    ),
+    ("human-rights", "Human rights", "Droits humains", "Derechos humanos"),
+    ("peace-security", "Peace and security", "Paix et sécurité", "Paz y seguridad"),
+    ("labour-rights", "Labour rights", "Droits des travailleurs", "Derechos laborales"),
+    ("social-cohesion", "Social cohesion", "Cohésion sociale", "Cohesión social"),
+]
+LANGUAGES = [
+    ("en", "English", "English"),
+    ("fr", "French", "Français"),
+    ("es", "Spanish", "Español"),
+    ("pt", "Portuguese", "Português"),
+    ("ar", "Arabic", "العربية"),
+    ("sw", "Swahili", "Kiswahili"),
+    ("de", "German", "Deutsch"),
+    ("hi", "Hindi", "हिन्दी"),
+    ("ko", "Korean", "한국어"),
+    ("he", "Hebrew", "עברית"),
+    ("pl", "Polish", "Polski"),
+    ("sv", "Swedish", "Svenska"),
+    ("it", "Italian", "Italiano"),
+    ("wo", "Wolof", "Wolof"),
+    ("tl", "Filipino", "Filipino"),
+    ("ms", "Malay", "Bahasa Melayu"),
+    ("mn", "Mongolian", "Монгол"),
+    ("ne", "Nepali", "नेपाली"),
+]
+COUNTRY_LANGUAGES = {
+    "US": ["en", "es"],
+    "CA": ["en", "fr"],
+    "MX": ["es"],
+    "BR": ["pt"],
+    "AR": ["es"],
+    "CL": ["es"],
+    "CO": ["es"],
+    "UY": ["es"],
+    "CR": ["es"],
+    "GB": ["en"],
+    "FR": ["fr"],
+    "ES": ["es"],
+    "DE": ["de"],
+    "SE": ["sv"],
+    "PT": ["pt"],
+    "PL": ["pl"],
+    "IT": ["it"],
+    "GH": ["en"],
+    "KE": ["sw", "en"],
+    "ZA": ["en"],
+    "SN": ["fr", "wo"],
+    "NG": ["en"],
+    "MA": ["ar", "fr"],
+    "IN": ["hi", "en"],
+    "NP": ["ne", "en"],
+    "MY": ["ms", "en"],
+    "PH": ["tl", "en"],
+    "KR": ["ko"],
+    "MN": ["mn"],
+    "IL": ["he", "en"],
+    "PS": ["ar"],
+    "LB": ["ar", "fr"],
+    "TN": ["ar", "fr"],
+    "JO": ["ar", "en"],
+    "AU": ["en"],
+    "NZ": ["en"],
+    "FJ": ["en"],
+}
+HEADLINES = {
+    User.Role.YOUNG_LEADER: [
+        "Youth wing organiser",
+        "Campaign volunteer coordinator",
+        "Student union president",
+        "Municipal candidate",
+        "Digital campaigns lead",
+    ],
+    User.Role.PARLIAMENTARIAN: [
+        "Member of Parliament",
+        "Senator",
+        "Chair, committee on labour",
+        "Shadow minister for climate",
+        "Member of the National Assembly",
+    ],
+    User.Role.PARTY_STAFF: ["International secretary", "Policy adviser", "Party organiser"],
+}
 
 FIRST_NAMES = {
     "north-america": ["Jordan", "Maya", "Elijah", "Sofia", "Malik", "Hannah", "Noah", "Aisha"],
-    "latin-america": ["Camila", "Mateo", "Valentina", "Santiago", "Lucía", "Diego", "Ana", "Joaquín"],
+    "latin-america": [
+        "Camila",
+        "Mateo",
+        "Valentina",
+        "Santiago",
+        "Lucía",
+        "Diego",
+        "Ana",
+        "Joaquín",
+    ],
     "europe": ["Clara", "Lukas", "Inès", "Marco", "Agnieszka", "Erik", "Chloé", "Tomás"],
     "africa": ["Amina", "Kwame", "Fatou", "Thabo", "Ngozi", "Moussa", "Wanjiru", "Kofi"],
     "asia": ["Priya", "Arjun", "Siti", "Min-jun", "Maria", "Bat-Erdene", "Anjali", "Rafael"],
@@ -78,14 +238,29 @@ LAST_NAMES = {
 
 FIXED_MEMBERS = [
     # email, display name, role, country, extra
-    ("admin@alliance.example", "Network Administrator", User.Role.ALLIANCE_STAFF, "GB",
-     {"is_staff": True, "is_superuser": True}),
+    (
+        "admin@alliance.example",
+        "Network Administrator",
+        User.Role.ALLIANCE_STAFF,
+        "GB",
+        {"is_staff": True, "is_superuser": True},
+    ),
     ("comms@alliance.example", "Chloé Dubois", User.Role.ALLIANCE_STAFF, "FR", {"is_staff": True}),
     ("moderator@alliance.example", "Kwame Mensah", User.Role.MODERATOR, "GH", {"is_staff": True}),
-    ("mp@alliance.example", "Ana Beatriz Souza", User.Role.PARLIAMENTARIAN, "BR",
-     {"parliamentarian_status": User.ParliamentarianStatus.VERIFIED}),
-    ("mp2@alliance.example", "Erik Andersson", User.Role.PARLIAMENTARIAN, "SE",
-     {"parliamentarian_status": User.ParliamentarianStatus.VERIFIED}),
+    (
+        "mp@alliance.example",
+        "Ana Beatriz Souza",
+        User.Role.PARLIAMENTARIAN,
+        "BR",
+        {"parliamentarian_status": User.ParliamentarianStatus.VERIFIED},
+    ),
+    (
+        "mp2@alliance.example",
+        "Erik Andersson",
+        User.Role.PARLIAMENTARIAN,
+        "SE",
+        {"parliamentarian_status": User.ParliamentarianStatus.VERIFIED},
+    ),
     ("young@alliance.example", "Amina Njoroge", User.Role.YOUNG_LEADER, "KE", {}),
     ("young2@alliance.example", "Mateo Fernández", User.Role.YOUNG_LEADER, "CL", {}),
     ("partystaff@alliance.example", "Priya Sharma", User.Role.PARTY_STAFF, "IN", {}),
@@ -108,9 +283,84 @@ def _seed_reference_data() -> None:
             slug = slugify(f"{name}-{country.iso2}")[:80]
             Party.objects.get_or_create(
                 slug=slug,
-                defaults={"name": name, "short_name": short_pattern.format(a=country.iso2),
-                          "country": country},
+                defaults={
+                    "name": name,
+                    "short_name": short_pattern.format(a=country.iso2),
+                    "country": country,
+                },
             )
+
+
+def _seed_taxonomies() -> None:
+    for order, (slug, en, fr, es) in enumerate(TOPICS):
+        Topic.objects.update_or_create(
+            slug=slug, defaults={"name": en, "name_fr": fr, "name_es": es, "order": order}
+        )
+    for code, name, native in LANGUAGES:
+        Language.objects.update_or_create(code=code, defaults={"name": name, "native_name": native})
+
+
+def _seed_profiles() -> int:
+    """Give every member without one a plausible profile (languages, topics, gender)."""
+    missing = list(
+        User.objects.filter(profile__isnull=True).select_related("country").order_by("pk")
+    )
+    if not missing:
+        return 0
+    rng = random.Random(7)
+    languages = {lang.code: lang for lang in Language.objects.all()}
+    topics = list(Topic.objects.all())
+    genders = (
+        [MemberProfile.Gender.WOMAN] * 5
+        + [MemberProfile.Gender.MAN] * 4
+        + [MemberProfile.Gender.NON_BINARY, MemberProfile.Gender.UNDISCLOSED]
+    )
+    profiles = []
+    for user in missing:
+        headline_pool = HEADLINES.get(user.role) or ["Alliance staff"]
+        profiles.append(
+            MemberProfile(
+                user=user,
+                headline=rng.choice(headline_pool),
+                gender=rng.choice(genders),
+                open_to_mentor=user.role == User.Role.PARLIAMENTARIAN and rng.random() < 0.6,
+                open_to_mentee=user.role == User.Role.YOUNG_LEADER and rng.random() < 0.7,
+                years_in_office=rng.randint(1, 25)
+                if user.role == User.Role.PARLIAMENTARIAN
+                else None,
+            )
+        )
+    created = MemberProfile.objects.bulk_create(profiles, batch_size=1000)
+    if created and created[0].pk is None:
+        created = list(MemberProfile.objects.filter(user__in=missing).select_related("user"))
+    LanguageLink = MemberProfile.languages.through
+    ExpertiseLink = MemberProfile.expertise.through
+    InterestLink = MemberProfile.interests.through
+    lang_rows, expertise_rows, interest_rows = [], [], []
+    by_user = {u.pk: u for u in missing}
+    for profile in created:
+        user = by_user[profile.user_id]
+        codes = set(COUNTRY_LANGUAGES.get(user.country.iso2 if user.country else "GB", ["en"]))
+        if rng.random() < 0.6:
+            codes.add("en")
+        if rng.random() < 0.2:
+            codes.add(rng.choice(["fr", "es"]))
+        lang_rows += [
+            LanguageLink(memberprofile_id=profile.pk, language_id=languages[c].pk)
+            for c in sorted(codes)
+        ]
+        expertise_rows += [
+            ExpertiseLink(memberprofile_id=profile.pk, topic_id=t.pk)
+            for t in rng.sample(topics, rng.randint(1, 4))
+        ]
+        interest_rows += [
+            InterestLink(memberprofile_id=profile.pk, topic_id=t.pk)
+            for t in rng.sample(topics, rng.randint(2, 5))
+        ]
+    LanguageLink.objects.bulk_create(lang_rows, batch_size=2000)
+    ExpertiseLink.objects.bulk_create(expertise_rows, batch_size=2000)
+    InterestLink.objects.bulk_create(interest_rows, batch_size=2000)
+    return len(created)
 
 
 def handle_for(display_name: str, n: int | None = None) -> str:
@@ -141,9 +391,10 @@ def _seed_fixed_members() -> None:
         EmailAddress.objects.get_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
-        if user.is_staff and not Authenticator.objects.filter(
-            user=user, type=Authenticator.Type.TOTP
-        ).exists():
+        if (
+            user.is_staff
+            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        ):
             TOTP.activate(user, DEMO_TOTP_SECRET)
 
 
@@ -156,8 +407,7 @@ def _seed_generated_members(scale: int) -> int:
     countries = list(Country.objects.select_related("region").prefetch_related("parties"))
     parties = {c.pk: list(c.parties.all()) for c in countries}
     password = make_password(DEMO_PASSWORD)
-    roles = [User.Role.YOUNG_LEADER] * 6 + [User.Role.PARLIAMENTARIAN] * 3 + [
-        User.Role.PARTY_STAFF]
+    roles = [User.Role.YOUNG_LEADER] * 6 + [User.Role.PARLIAMENTARIAN] * 3 + [User.Role.PARTY_STAFF]
     created = 0
     batch: list[User] = []
     for n in range(existing, target):
@@ -166,8 +416,9 @@ def _seed_generated_members(scale: int) -> int:
         name = f"{rng.choice(FIRST_NAMES[region])} {rng.choice(LAST_NAMES[region])}"
         role = rng.choice(roles)
         status = (
-            rng.choice([User.ParliamentarianStatus.VERIFIED] * 4
-                       + [User.ParliamentarianStatus.CLAIMED])
+            rng.choice(
+                [User.ParliamentarianStatus.VERIFIED] * 4 + [User.ParliamentarianStatus.CLAIMED]
+            )
             if role == User.Role.PARLIAMENTARIAN
             else User.ParliamentarianStatus.NONE
         )
@@ -182,7 +433,8 @@ def _seed_generated_members(scale: int) -> int:
                 country=country,
                 party=rng.choice(parties[country.pk]) if parties[country.pk] else None,
                 preferred_language=COUNTRY_LANGUAGE.get(country.iso2, "en")
-                if COUNTRY_LANGUAGE.get(country.iso2, "en") in {"en", "fr", "es"} else "en",
+                if COUNTRY_LANGUAGE.get(country.iso2, "en") in {"en", "fr", "es"}
+                else "en",
                 date_joined=timezone.now() - timezone.timedelta(days=rng.randint(0, 1500)),
             )
         )
@@ -209,8 +461,10 @@ def _flush_members(batch: list[User]) -> int:
 @transaction.atomic
 def seed(*, scale: int = 1, stdout: TextIO | None = None) -> None:
     _seed_reference_data()
+    _seed_taxonomies()
     _seed_fixed_members()
     created = _seed_generated_members(scale)
+    _seed_profiles()
     if stdout:
         stdout.write(
             f"network: {Region.objects.count()} regions, {Country.objects.count()} countries, "

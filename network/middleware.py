@@ -55,3 +55,19 @@ class MemberLanguageMiddleware:
             user.preferred_language = language
             user.save(update_fields=["preferred_language"])
         return response
+
+
+class AdminFramingMiddleware:
+    """Let Wagtail's admin frame its own previews while the public site refuses all framing.
+
+    Listed after XFrameOptionsMiddleware, so it sees the response first and its header wins.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path.startswith("/admin/"):
+            response["X-Frame-Options"] = "SAMEORIGIN"
+        return response

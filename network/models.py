@@ -55,6 +55,50 @@ class Party(models.Model):
         return self.short_name or self.name
 
 
+class Topic(models.Model):
+    """The shared topic taxonomy used by the directory, mentoring, forums and news."""
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("name (English)"), max_length=100)
+    name_fr = models.CharField(_("name (French)"), max_length=100, blank=True)
+    name_es = models.CharField(_("name (Spanish)"), max_length=100, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the active language, falling back to English."""
+        from django.utils.translation import get_language
+
+        language = (get_language() or "en")[:2]
+        if language == "en":
+            return self.name
+        return getattr(self, f"name_{language}", "") or self.name
+
+
+class Language(models.Model):
+    """A language members speak (ISO 639-1)."""
+
+    code = models.CharField(_("ISO 639-1 code"), max_length=3, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    native_name = models.CharField(_("native name"), max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
@@ -119,8 +163,10 @@ class User(AbstractUser):
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     preferred_language = models.CharField(
-        _("preferred language"), max_length=5, default="en", choices=[
-            ("en", "English"), ("fr", "Français"), ("es", "Español")]
+        _("preferred language"),
+        max_length=5,
+        default="en",
+        choices=[("en", "English"), ("fr", "Français"), ("es", "Español")],
     )
     party = models.ForeignKey(
         Party, on_delete=models.SET_NULL, null=True, blank=True, related_name="members"
@@ -158,3 +204,44 @@ class User(AbstractUser):
             self.role == self.Role.PARLIAMENTARIAN
             and self.parliamentarian_status == self.ParliamentarianStatus.VERIFIED
         )
+
+
+class MemberProfile(models.Model):
+    """What a member tells the network about themselves (the directory issue extends it with
+    per-field audiences). Other apps read it through ``network.selectors``."""
+
+    class Gender(models.TextChoices):
+        WOMAN = "woman", _("Woman")
+        MAN = "man", _("Man")
+        NON_BINARY = "non_binary", _("Non-binary")
+        SELF_DESCRIBED = "self_described", _("Self-described")
+        UNDISCLOSED = "undisclosed", _("Prefer not to say")
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    headline = models.CharField(_("headline"), max_length=160, blank=True)
+    bio = models.TextField(_("bio"), blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    # Used only for the network's gender-balance goals; never shown in the directory.
+    gender = models.CharField(
+        _("gender"), max_length=16, choices=Gender.choices, default=Gender.UNDISCLOSED
+    )
+    languages = models.ManyToManyField(
+        Language, blank=True, related_name="speakers", verbose_name=_("languages spoken")
+    )
+    expertise = models.ManyToManyField(
+        Topic, blank=True, related_name="experts", verbose_name=_("topics of expertise")
+    )
+    interests = models.ManyToManyField(
+        Topic, blank=True, related_name="interested", verbose_name=_("topics of interest")
+    )
+    open_to_mentor = models.BooleanField(_("open to mentoring others"), default=False)
+    open_to_mentee = models.BooleanField(_("looking for a mentor"), default=False)
+    years_in_office = models.PositiveSmallIntegerField(_("years in office"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("member profile")
+        verbose_name_plural = _("member profiles")
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"

@@ -3,6 +3,6 @@
 from channels.auth import AuthMiddlewareStack
 
 
-def SessionAuthMiddlewareStack(inner):  # noqa: N802 - mirrors Channels' own factory name
+def SessionAuthMiddlewareStack(inner):
     """Cookies -> session -> user, exactly as for HTTP requests."""
     return AuthMiddlewareStack(inner)

@@ -36,7 +36,11 @@ def check_channel_layer() -> dict[str, Any]:
             client.close()
         except Exception as exc:
             return {"ok": False, "backend": "redis", "error": exc.__class__.__name__}
-        return {"ok": True, "backend": "redis", "ms": round((time.perf_counter() - started) * 1000, 1)}
+        return {
+            "ok": True,
+            "backend": "redis",
+            "ms": round((time.perf_counter() - started) * 1000, 1),
+        }
 
     layer = get_channel_layer()
 

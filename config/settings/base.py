@@ -7,7 +7,6 @@ project), ``REDIS_URL`` (else the in-memory channel layer and a local-memory cac
 from __future__ import annotations
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 from config import env
 
@@ -71,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "network.middleware.AdminFramingMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "network.middleware.StaffTwoFactorMiddleware",
     "network.middleware.MemberLanguageMiddleware",
@@ -141,8 +141,14 @@ if REDIS_URL:
             "CONFIG": {
                 # redis-py 8 defaults to a 5 s socket timeout while channels-redis blocks on
                 # BRPOP for 5 s: idle consumers then die with 1011. No timeout on the socket.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": None,
-                           "socket_connect_timeout": 2, "retry_on_timeout": True}],
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": None,
+                        "socket_connect_timeout": 2,
+                        "retry_on_timeout": True,
+                    }
+                ],
                 "capacity": env.get_int("CHANNEL_CAPACITY", 1000),
                 "expiry": 60,
                 # Must exceed daphne's --websocket_timeout (see docs/deployment.md).
@@ -171,8 +177,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -228,14 +236,16 @@ EMAIL_PORT = env.get_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env.get_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env.get_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env.get_bool("EMAIL_USE_TLS", False)
-DEFAULT_FROM_EMAIL = env.get_str("DEFAULT_FROM_EMAIL", "Alliance Network <noreply@alliance.example>")
+DEFAULT_FROM_EMAIL = env.get_str(
+    "DEFAULT_FROM_EMAIL", "Alliance Network <noreply@alliance.example>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-X_FRAME_OPTIONS = "SAMEORIGIN"
+X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 

@@ -18,3 +18,13 @@ if not env.database_url():
     # In-memory SQLite would be private to one connection; live-server tests need a file.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+
+# A live daphne server started by the tests runs in another process: it must use the test
+# database the test process created, and leave its mail where the test can read it.
+_live_db = env.get_str("LIVE_SERVER_DB_NAME")
+if _live_db:
+    DATABASES["default"]["NAME"] = _live_db  # noqa: F405
+_mail_dir = env.get_str("EMAIL_FILE_PATH")
+if _mail_dir:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = _mail_dir

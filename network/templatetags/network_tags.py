@@ -21,15 +21,16 @@ def primary_navigation(context: dict[str, Any]) -> list[dict[str, Any]]:
         (_("Events"), f"/{language}/events/"),
         (_("Resolutions"), f"/{language}/resolutions/"),
     ]
-    for label, name in ((_("People"), "network:home"), (_("Mentoring"), "mentoring:index"),
-                        (_("Forums"), "forums:index")):
+    for label, name in (
+        (_("People"), "network:home"),
+        (_("Mentoring"), "mentoring:index"),
+        (_("Forums"), "forums:index"),
+    ):
         try:
             items.append((label, reverse(name)))
         except NoReverseMatch:
             continue
-    return [
-        {"label": label, "url": url, "active": path.startswith(url)} for label, url in items
-    ]
+    return [{"label": label, "url": url, "active": path.startswith(url)} for label, url in items]
 
 
 @register.simple_tag(takes_context=True)
@@ -45,6 +46,6 @@ def language_links(context: dict[str, Any]) -> list[dict[str, Any]]:
         if url == path and code != current:
             # Not a resolvable i18n URL (e.g. a Wagtail page): swap the language prefix.
             prefix = f"/{current}/"
-            url = f"/{code}/" + path[len(prefix):] if path.startswith(prefix) else f"/{code}/"
+            url = f"/{code}/" + path[len(prefix) :] if path.startswith(prefix) else f"/{code}/"
         links.append({"code": code, "name": name, "url": url, "current": code == current})
     return links

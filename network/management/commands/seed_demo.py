@@ -16,7 +16,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--scale", type=int, default=1,
+            "--scale",
+            type=int,
+            default=1,
             help="Multiply the generated members (210 gives about 50,000).",
         )
 

@@ -1,0 +1,8 @@
+"""factory_boy factories for every model. One module per app; import from here."""
+
+from tests.factories.network import (  # noqa: F401
+    CountryFactory,
+    PartyFactory,
+    RegionFactory,
+    UserFactory,
+)
