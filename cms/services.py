@@ -36,6 +36,9 @@ def ensure_site() -> HomePage:
     home = HomePage.objects.filter(locale=source_locale).first()
     if home is None:
         root = Page.get_first_root_node()
+        if root is None:
+            # A transactional test's flush removes the tree Wagtail's migrations created.
+            root = Page.add_root(instance=Page(title="Root", slug="root", locale=source_locale))
         # Wagtail's migrations leave a plain "Welcome" page (and a Site on it) at slug "home".
         for placeholder in root.get_children().filter(slug="home"):
             if placeholder.specific_class is Page:
