@@ -55,7 +55,7 @@ class AnonymousPageCacheMiddleware:
 
     @staticmethod
     def _eligible(request: HttpRequest) -> bool:
-        if request.method not in ("GET", "HEAD"):
+        if not getattr(settings, "CMS_PAGE_CACHE", True) or request.method not in ("GET", "HEAD"):
             return False
         cookies = request.COOKIES
         if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:

@@ -29,7 +29,7 @@ class SitePage(Page):
     @classmethod
     def route_queryset(cls) -> models.QuerySet:
         """Queryset the fast router fetches the page from (add select_related here)."""
-        return cls.objects.all()
+        return cls.objects.select_related("locale")
 
     @property
     def social_image(self) -> Any:
