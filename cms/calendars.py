@@ -17,7 +17,7 @@ def calendar_for(events: Iterable[Any], *, request: HttpRequest, name: str | Non
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", name or _("Alliance Network events"))
     for event in events:
-        url = event.get_full_url(request)
+        url = request.build_absolute_uri(event.get_url(request))
         entry = Event()
         # Stable across edits and languages' own pages: one UID per page.
         entry.add("uid", f"event-{event.pk}@{request.get_host()}")
