@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from cms.cache import versioned_key
@@ -61,3 +62,33 @@ class AnonymousPageCacheMiddleware:
         if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
             return False
         return set(request.GET).issubset(CACHEABLE_PARAMS)
+
+
+# Admin areas that only holders of these permissions may open (any one of them suffices).
+# Wagtail itself answers a forbidden area with a redirect to the dashboard; editors' tools and
+# security scanners alike should see a plain 403 instead.
+ADMIN_AREAS: dict[str, tuple[str, ...]] = {
+    "/admin/users/": ("network.add_user", "network.change_user", "network.delete_user"),
+    "/admin/groups/": ("auth.add_group", "auth.change_group", "auth.delete_group"),
+    "/admin/sites/": ("wagtailcore.add_site", "wagtailcore.change_site"),
+    "/admin/locales/": ("wagtailcore.add_locale", "wagtailcore.change_locale"),
+    "/admin/workflows/": ("wagtailcore.add_workflow", "wagtailcore.change_workflow"),
+    # Site settings: superusers only until a setting is registered (then add its change_ perm).
+    "/admin/settings/": ("wagtailadmin.access_admin_settings",),
+    "/admin/redirects/": ("wagtailredirects.add_redirect", "wagtailredirects.change_redirect"),
+}
+
+
+class AdminAreaGuardMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if request.path.startswith("/admin/") and user is not None and user.is_authenticated:
+            for prefix, permissions in ADMIN_AREAS.items():
+                if request.path.startswith(prefix) and not any(
+                    user.has_perm(p) for p in permissions
+                ):
+                    raise PermissionDenied
+        return self.get_response(request)

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "network.middleware.AdminFramingMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "network.middleware.StaffTwoFactorMiddleware",
+    "cms.middleware.AdminAreaGuardMiddleware",
     "network.middleware.MemberLanguageMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
