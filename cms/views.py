@@ -44,3 +44,8 @@ def event_calendar(request: HttpRequest) -> HttpResponse:
     events = selectors.calendar_events(language=get_language())
     body = calendars.calendar_for(events, request=request, name=None)
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+def bench_bare(request: HttpRequest) -> HttpResponse:
+    """The benchmark's baseline: a Django view doing no work, behind the same middleware."""
+    return HttpResponse("ok", content_type="text/plain")

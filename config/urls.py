@@ -37,6 +37,11 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
+if settings.BENCHMARK_VIEWS:
+    from cms.views import bench_bare
+
+    urlpatterns.insert(0, path("bench/bare", bench_bare))
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

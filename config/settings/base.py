@@ -265,6 +265,12 @@ WAGTAILEMBEDS_FINDERS = [{"class": "wagtail.embeds.finders.oembed"}]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAILIMAGES_IMAGE_MODEL = "wagtailimages.Image"
 
+# --- Published site ---------------------------------------------------------------------------
+# Whole-page cache for anonymous visitors (cms.middleware); off only to measure rendering.
+CMS_PAGE_CACHE = env.get_bool("CMS_PAGE_CACHE", True)
+# Exposes /bench/bare, the baseline view of benchmarks/pages.py. Never on in production.
+BENCHMARK_VIEWS = env.get_bool("BENCHMARK_VIEWS", False)
+
 # --- Realtime -------------------------------------------------------------------------------
 REALTIME = {
     "MAX_FRAME_BYTES": env.get_int("WS_MAX_FRAME_BYTES", 64 * 1024),
