@@ -6,3 +6,4 @@ from tests.factories.network import (  # noqa: F401
     RegionFactory,
     UserFactory,
 )
+from tests.factories.mentoring import make_mentee_request, make_offer  # noqa: F401, E402
