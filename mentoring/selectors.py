@@ -193,7 +193,7 @@ def mentorship_detail(mentorship: Mentorship, *, user: User) -> dict[str, Any]:
     return {
         "goals": list(mentorship.goals.all()),
         "check_ins": list(mentorship.check_ins.select_related("author")),
-        "messages": messages,
+        "conversation_messages": messages,
         "reasons": scoring.describe(mentorship.reasons or []),
         "feedback_given": mentorship.feedback.filter(author=user).exists(),
         "is_mentor": user.pk == mentorship.mentor_id,

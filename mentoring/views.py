@@ -235,7 +235,7 @@ def conversation(request: HttpRequest, pk: int) -> HttpResponse:
 
     context = selectors.mentorship_detail(mentorship, user=request.user)
     html = render_to_string(
-        "mentoring/_messages.html", {"messages": context["messages"]}, request=request
+        "mentoring/_messages.html", {"conversation_messages": context["conversation_messages"]}
     )
     return JsonResponse({"html": html, "last_seq": context["last_seq"]})
 

@@ -7,7 +7,7 @@ import io
 import pytest
 
 from mentoring import selectors
-from mentoring.models import CohortRound, Mentorship, MentorOffer
+from mentoring.models import CohortRound, MentorOffer, Mentorship
 from network.models import User
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]

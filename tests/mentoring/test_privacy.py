@@ -55,7 +55,8 @@ def url(mentorship, path: str) -> str:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize(
-    "who", ["another young leader", "another parliamentarian", "party staff", "staff without two-factor"]
+    "who",
+    ["another young leader", "another parliamentarian", "party staff", "staff without two-factor"],
 )
 def test_outsiders_get_404_on_every_mentorship_endpoint(who, mentorship, outsiders):
     client = Client()
@@ -105,11 +106,16 @@ def test_staff_reads_are_audited_and_staff_cannot_write(mentorship, comms_staff)
 
 def test_only_the_mentor_asked_can_see_or_answer_a_request(young_leader, parliamentarian):
     make_mentee_request(young_leader)
-    ask = services.send_request(mentee=young_leader, offer=make_offer(parliamentarian), message="Hi")
+    ask = services.send_request(
+        mentee=young_leader, offer=make_offer(parliamentarian), message="Hi"
+    )
     client = Client()
     for outsider in (young_leader, UserFactory(parliamentarian=True)):
         client.force_login(outsider)
         assert client.get(f"/en/mentoring/requests/{ask.pk}/").status_code == 404
-        assert client.post(f"/en/mentoring/requests/{ask.pk}/", {"answer": "accept"}).status_code == 404
+        assert (
+            client.post(f"/en/mentoring/requests/{ask.pk}/", {"answer": "accept"}).status_code
+            == 404
+        )
     ask.refresh_from_db()
     assert ask.status == ask.Status.PENDING

@@ -173,7 +173,9 @@ def test_a_notification_is_pushed_to_the_members_live_stream(young_leader):
 
 def test_goals_check_ins_good_fit_and_feedback(client, young_leader, parliamentarian):
     make_mentee_request(young_leader)
-    ask = services.send_request(mentee=young_leader, offer=make_offer(parliamentarian), message="Hi")
+    ask = services.send_request(
+        mentee=young_leader, offer=make_offer(parliamentarian), message="Hi"
+    )
     mentorship = services.accept_request(request_id=ask.pk)
     base = f"/en/mentoring/m/{mentorship.pk}/"
     client_for(client, young_leader)
