@@ -70,6 +70,18 @@ class _Follow:
         self.floor = 0
 
 
+def _innermost_send(send: Any) -> Any:
+    """The server's own ``send`` under channels' session wrapper, which only matters for
+    ``websocket.accept`` (session save) yet inspects the session on every frame."""
+    for _ in range(5):
+        owner = getattr(send, "__self__", None)
+        inner = getattr(owner, "real_send", None)
+        if inner is None:
+            break
+        send = inner
+    return send
+
+
 def _find_protocol(send: Any) -> Any:
     """daphne passes ``partial(server.handle_reply, protocol)`` as ``send``: its Twisted
     transport tells how many bytes wait for a slow client. Other servers: unknown (None)."""
@@ -104,7 +116,8 @@ class HubConsumer(AsyncWebsocketConsumer):
         self.closed = False
         self._window_start = time.monotonic()
         self._window_frames = 0
-        self._protocol = _find_protocol(self.base_send)
+        self._raw_send = _innermost_send(self.base_send)
+        self._protocol = _find_protocol(self._raw_send)
         self.hub: Hub = get_hub()
         await self.accept()
         self.hub.attach(self)
@@ -159,12 +172,12 @@ class HubConsumer(AsyncWebsocketConsumer):
                 if not message.seq:
                     return
                 text = message.skip_text
-        await self.base_send({"type": "websocket.send", "text": text})
+        await self._raw_send({"type": "websocket.send", "text": text})
         self.hub.stats.delivered += 1
 
     async def notify(self, text: str) -> None:
         if not self.closed:
-            await self.base_send({"type": "websocket.send", "text": text})
+            await self._raw_send({"type": "websocket.send", "text": text})
 
     async def close_socket(self, code: int) -> None:
         if not self.closed:

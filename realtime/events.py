@@ -14,6 +14,7 @@ import contextlib
 import logging
 import threading
 import time
+from collections import deque
 from typing import Any
 
 from django.conf import settings
@@ -23,11 +24,18 @@ from realtime import hub
 logger = logging.getLogger(__name__)
 
 PUBLISH_TIMEOUT = 0.3  # seconds, connect and reply
-BREAKER_SECONDS = 2.0
+BREAKER_SECONDS = 1.0
+RETRY_SECONDS = 1.0
+# Messages that could not be published are retried in order from a timer thread once Redis
+# answers again (at-least-once; readers drop duplicates by sequence). Without this, the last
+# events before a quiet period would reach live readers only at their next reconnect.
+OUTBOX_LIMIT = 10_000
 
 _lock = threading.Lock()
 _clients: dict[str, Any] = {}
 _down_until = 0.0
+_outbox: deque[tuple[str, str, str]] = deque(maxlen=OUTBOX_LIMIT)
+_retry_timer: threading.Timer | None = None
 
 
 def _client(url: str) -> Any:
@@ -56,23 +64,61 @@ def _publish(suffix: str, data: str) -> bool:
     if not url:
         hub.publish_local(suffix, data)
         return True
-    if time.monotonic() < _down_until:
-        return False
     channel = hub.channel_prefix() + suffix
+    if time.monotonic() < _down_until or _outbox:
+        _keep(url, channel, data)
+        return False
     try:
         _client(url).publish(channel, data)
     except Exception as exc:
         _down_until = time.monotonic() + BREAKER_SECONDS
         logger.warning("Live push to %s failed: %s", channel, exc)
+        _keep(url, channel, data)
         return False
     return True
 
 
+def _keep(url: str, channel: str, data: str) -> None:
+    global _retry_timer
+    with _lock:
+        _outbox.append((url, channel, data))
+        if _retry_timer is None:
+            _retry_timer = threading.Timer(RETRY_SECONDS, _flush_outbox)
+            _retry_timer.daemon = True
+            _retry_timer.start()
+
+
+def _flush_outbox() -> None:
+    global _retry_timer, _down_until
+    while True:
+        with _lock:
+            if not _outbox:
+                _retry_timer = None
+                return
+            url, channel, data = _outbox[0]
+        try:
+            _client(url).publish(channel, data)
+        except Exception:
+            with _lock:
+                _retry_timer = threading.Timer(RETRY_SECONDS, _flush_outbox)
+                _retry_timer.daemon = True
+                _retry_timer.start()
+            return
+        with _lock:
+            if _outbox and _outbox[0] == (url, channel, data):
+                _outbox.popleft()
+            _down_until = 0.0
+
+
 def reset_breaker() -> None:
     """For tests and after configuration changes."""
-    global _down_until
+    global _down_until, _retry_timer
     _down_until = 0.0
     with _lock:
+        if _retry_timer is not None:
+            _retry_timer.cancel()
+            _retry_timer = None
+        _outbox.clear()
         for client in _clients.values():
             with contextlib.suppress(Exception):
                 client.close()

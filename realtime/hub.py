@@ -223,6 +223,7 @@ class Hub:
                 # A stalled reader: drop it now rather than buffer for it; it catches up on
                 # reconnect from the event log.
                 self.stats.slow_drops += 1
+                logger.warning("Dropping a stalled socket (%s bytes waiting)", limit)
                 self.detach(follower)
                 follower.abort()
                 continue
@@ -305,6 +306,7 @@ class _RedisBackend(_Backend):
     """One pub/sub connection per process, re-established with backoff after any break."""
 
     HEARTBEAT = 10.0  # seconds between PINGs on the pub/sub connection
+    UNSUBSCRIBE_DELAY = 5.0
 
     def __init__(self, hub: Hub, url: str) -> None:
         self.hub = hub
@@ -313,9 +315,12 @@ class _RedisBackend(_Backend):
         self.connected = False
         self.broken = False  # a connection attempt failed or an open connection broke
         self.task: asyncio.Task[None] | None = None
-        self.subscribed: set[str] = set()
+        self.subscribed: set[str] = set()  # as confirmed by Redis
+        self.leaving: set[str] = set()  # UNSUBSCRIBE sent, not yet confirmed
         self.waiting: dict[str, list[asyncio.Future[None]]] = {}
         self.last_seen = time.monotonic()
+        self.ready = asyncio.Event()
+        self.requested: set[str] = set()
 
     def start(self) -> None:
         if self.task is None or self.task.done():
@@ -323,7 +328,11 @@ class _RedisBackend(_Backend):
 
     async def subscribe(self, channel: str) -> None:
         self.start()
-        if channel in self.subscribed or not self.connected:
+        if not self.connected and not self.broken:
+            # First connection of this process still being made: wait for it briefly.
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self.ready.wait(), timeout=2)
+        if not self.connected or (channel in self.subscribed and channel not in self.leaving):
             # While Redis is away the socket still replays from the database; the reconnect
             # closes it afterwards so it catches up on what it missed.
             return
@@ -336,22 +345,27 @@ class _RedisBackend(_Backend):
             logger.warning("Subscribing to %s failed: %s", channel, exc)
 
     def unsubscribe(self, channel: str) -> None:
-        self.subscribed.discard(channel)
+        # Lazily: a socket churning on a stream should not make this process flap its
+        # subscription. ``subscribed`` only ever changes on Redis's confirmations, which come
+        # in command order on this one connection, so it mirrors Redis's state.
         if self.connected and self.pubsub is not None:
-            _spawn(self.hub.loop, self._unsubscribe(channel))
+            _spawn(self.hub.loop, self._unsubscribe(channel, self.pubsub))
+
+    async def _unsubscribe(self, channel: str, pubsub: Any) -> None:
+        await asyncio.sleep(self.UNSUBSCRIBE_DELAY)
+        if channel in self.hub.channels() or pubsub is not self.pubsub:
+            return
+        self.leaving.add(channel)
+        try:
+            await pubsub.unsubscribe(channel)
+        except Exception:  # a broken connection forgets its subscriptions anyway
+            self.leaving.discard(channel)
 
     async def aclose(self) -> None:
         if self.task is not None:
             self.task.cancel()
             with contextlib.suppress(BaseException):
                 await self.task
-
-    async def _unsubscribe(self, channel: str) -> None:
-        try:
-            if channel not in self.hub.channels():
-                await self.pubsub.unsubscribe(channel)
-        except Exception:  # a broken connection forgets its subscriptions anyway
-            pass
 
     async def _run(self) -> None:
         import redis.asyncio as aioredis
@@ -364,7 +378,8 @@ class _RedisBackend(_Backend):
             pubsub = client.pubsub()
             watchdog: asyncio.Task[None] | None = None
             try:
-                await pubsub.subscribe(*self.hub.channels())
+                self.requested = set(self.hub.channels())
+                await pubsub.subscribe(*self.requested)
                 self.pubsub = pubsub
                 self.last_seen = time.monotonic()
                 watchdog = _spawn(self.hub.loop, self._heartbeat(pubsub))
@@ -374,6 +389,12 @@ class _RedisBackend(_Backend):
                     channel = _text(item.get("channel"))
                     if kind == "message":
                         await self.hub.on_message(channel, _text(item["data"]))
+                    elif kind == "unsubscribe":
+                        self.subscribed.discard(channel)
+                        self.leaving.discard(channel)
+                        if channel in self.hub.channels():
+                            # Re-joined while the UNSUBSCRIBE was in flight.
+                            await pubsub.subscribe(channel)
                     elif kind == "subscribe":
                         self.subscribed.add(channel)
                         for future in self.waiting.pop(channel, []):
@@ -381,7 +402,12 @@ class _RedisBackend(_Backend):
                                 future.set_result(None)
                         if not self.connected and channel == self.hub.prefix + CONTROL:
                             self.connected = True
+                            self.ready.set()
                             backoff = 0.2
+                            # Streams joined while the connection was being made.
+                            missing = set(self.hub.channels()) - self.requested
+                            if missing:
+                                await pubsub.subscribe(*missing)
                             if self.broken:
                                 self.broken = False
                                 await self.hub.on_recovered()
@@ -394,8 +420,10 @@ class _RedisBackend(_Backend):
                     watchdog.cancel()
                 was_connected = self.connected
                 self.connected = False
+                self.ready.clear()
                 self.broken = True
                 self.subscribed.clear()
+                self.leaving.clear()
                 self.pubsub = None
                 for futures in self.waiting.values():
                     for future in futures:
