@@ -73,7 +73,7 @@ class _Follow:
 def _innermost_send(send: Any) -> Any:
     """The server's own ``send`` under channels' session wrapper, which only matters for
     ``websocket.accept`` (session save) yet inspects the session on every frame."""
-    for _ in range(5):
+    for _depth in range(5):
         owner = getattr(send, "__self__", None)
         inner = getattr(owner, "real_send", None)
         if inner is None:

@@ -16,3 +16,6 @@ def _room_authorise(user, key):  # type: ignore[no-untyped-def]
 
 
 streams.register(streams.StreamKind("testroom", _room_authorise))
+
+# Serve static files from the app directories without collectstatic.
+WHITENOISE_USE_FINDERS = True

@@ -67,7 +67,7 @@ def daphnes(own_redis, tmp_path):  # type: ignore[no-untyped-def]
     started = []
 
     def start(count: int, **extra_env: str) -> list[DaphneServer]:
-        for n in range(count):
+        for _n in range(count):
             server = DaphneServer(
                 mail_dir=tmp_path / f"mail{len(started)}",
                 extra_env={
