@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 
 import pytest
 from channels.db import database_sync_to_async
@@ -153,6 +154,8 @@ async def test_idle_socket_stays_open_for_60s_on_the_redis_layer(redis_url, sett
     from realtime.events import publish
 
     settings.REDIS_URL = redis_url
+    # Pub/sub channels are global to the Redis server: keep this test's to itself.
+    settings.REALTIME = {**settings.REALTIME, "CHANNEL_PREFIX": f"test-idle-{os.getpid()}"}
     events.reset_breaker()
     communicator, connected = await connect()
     assert connected
