@@ -132,7 +132,7 @@ def collect(out, stop, workers):  # type: ignore[no-untyped-def]
     stop.set()
     arrivals = []
     for _ in workers:
-        kind, data = out.get(timeout=120)
+        _kind, data = out.get(timeout=120)
         arrivals.extend(data)
     for p in workers:
         p.join(30)
@@ -170,7 +170,7 @@ def percentile(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -259,8 +259,9 @@ def publish_posts(url: str, channel: str, count: int, rate: float, size: int, fi
     started = time.monotonic()
     for n in range(count):
         seq = first_seq + n
-        text = json.dumps({"type": "event", "stream": STREAM, "event": "post_created",
-                           "seq": seq, "data": {"n": n, "html": "x" * size}}, separators=(",", ":"))  # fmt: skip
+        payload = {"n": n, "html": "x" * size}
+        frame = {"type": "event", "stream": STREAM, "event": "post_created", "seq": seq}
+        text = json.dumps({**frame, "data": payload}, separators=(",", ":"))
         commit_times[seq] = time.time()
         client.publish(channel, text)
         delay = started + (n + 1) * (1.0 / rate) - time.monotonic()
@@ -310,10 +311,15 @@ def main() -> None:
         started = []
         for _ in range(n):
             port = free_port()
-            p = subprocess.Popen(
-                [PY, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
-                cwd=ROOT, env=child_env, stdout=subprocess.DEVNULL, stderr=open(tmp / f"daphne-{port}.log", "wb"),
-            )  # fmt: skip
+            command = [PY, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)]
+            with open(tmp / f"daphne-{port}.log", "wb") as log:
+                p = subprocess.Popen(
+                    [*command, "config.asgi:application"],
+                    cwd=ROOT,
+                    env=child_env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=log,
+                )
             procs.append(p)
             started.append((p, port))
         for _, port in started:
@@ -358,7 +364,8 @@ def main() -> None:
             urls, args.subscribers, args.client_procs, True
         )
         print(
-            f"# scenario 2: {connected} subscribers on 2 daphne processes, {args.rate}/s for {args.seconds}s"
+            f"# scenario 2: {connected} subscribers on 2 daphne processes, "
+            f"{args.rate}/s for {args.seconds}s"
         )
         time.sleep(1)
         pids = [p.pid for p, _ in servers]
@@ -381,8 +388,11 @@ def main() -> None:
         stop(servers)
 
         # 3) the plain baseline: one asyncio websockets.broadcast process, same Redis feed.
-        for label, posts, rate in (("single post", args.single_posts, 2.0),
-                                   (f"{args.rate:g} posts/s", int(args.rate * args.seconds), args.rate)):  # fmt: skip
+        baselines = [
+            ("single post", args.single_posts, 2.0),
+            (f"{args.rate:g} posts/s", int(args.rate * args.seconds), args.rate),
+        ]
+        for label, posts, rate in baselines:
             port = free_port()
             channel = "baseline"
             p = subprocess.Popen([PY, "-c", BASELINE, str(port), redis_url, channel], env=child_env)
@@ -414,7 +424,8 @@ def main() -> None:
         base = rows[3]["cpu_us_per_delivery"]
         if real and base:
             print(
-                f"# CPU per delivery, real stack / plain baseline at {args.rate:g}/s: {real / base:.2f}x"
+                f"# CPU per delivery, real stack / plain baseline at {args.rate:g}/s: "
+                f"{real / base:.2f}x"
             )
         load = os.getloadavg()
         print(f"# load average after {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")

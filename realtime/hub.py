@@ -136,7 +136,6 @@ class Stats:
         self.delivered = 0
         self.skipped = 0
         self.slow_drops = 0
-        self.published = 0
         self.reconnects = 0
         self.closed_for_reconnect = 0
 
