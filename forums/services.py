@@ -686,14 +686,17 @@ def silence_member(
 # --- reading state and preferences --------------------------------------------------------
 
 
-def mark_read(*, user: Any, thread: Thread, number: int) -> None:
-    """Advance ``user``'s read marker (never moves backwards)."""
+def mark_read(*, user: Any, thread: Thread, number: int, previous: int | None = None) -> None:
+    """Advance ``user``'s read marker (never moves backwards). ``previous`` is the marker the
+    caller already loaded, which saves the write when nothing new was read."""
     if not getattr(user, "is_authenticated", False) or number <= 0:
+        return
+    if previous is not None and previous >= number:
         return
     updated = ReadState.objects.filter(
         user=user, thread=thread, last_read_number__lt=number
     ).update(last_read_number=number, updated_at=timezone.now())
-    if not updated:
+    if not updated and not previous:
         try:
             with transaction.atomic():
                 ReadState.objects.get_or_create(

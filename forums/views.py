@@ -95,7 +95,12 @@ def thread(request: HttpRequest, pk: int, slug: str = "-") -> HttpResponse:
             form.initial["body"] = quote_markdown(quoted.author.handle, quoted.pk, quoted.body)
             form.initial["reply_to"] = quoted.pk
     if request.user.is_authenticated and data.posts:
-        services.mark_read(user=request.user, thread=obj, number=data.posts[-1].number)
+        services.mark_read(
+            user=request.user,
+            thread=obj,
+            number=data.posts[-1].number,
+            previous=data.last_read_number,
+        )
         services.mark_thread_notifications_read(user=request.user, thread=obj)
     return render(
         request,
