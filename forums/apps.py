@@ -9,8 +9,23 @@ class ForumsConfig(AppConfig):
 
     def ready(self) -> None:
         # Live streams are authorised by the same rules as the pages they mirror.
-        from forums import permissions
+        from forums import events, permissions
         from realtime import streams
 
-        streams.register(streams.StreamKind("thread", permissions.authorise_thread_stream))
-        streams.register(streams.StreamKind("category", permissions.authorise_category_stream))
+        streams.register(
+            streams.StreamKind(
+                "thread",
+                permissions.authorise_thread_stream,
+                event_filter=events.thread_event_filter,
+                post=events.post_from_socket,
+                can_write=events.can_write_in_thread,
+                presence=True,
+            )
+        )
+        streams.register(
+            streams.StreamKind(
+                "category",
+                permissions.authorise_category_stream,
+                event_filter=events.category_event_filter,
+            )
+        )

@@ -326,7 +326,15 @@ def create_post(
     if reply_to is not None and reply_to.thread_id != thread.pk:
         raise ValidationError(NOT_IN_THREAD, code="reply_to")
     if enforce_limits:
-        _check_rate_limits(author, body)
+        try:
+            _check_rate_limits(author, body)
+        except ValidationError:
+            # A concurrent retry of a post that just committed trips the interval and
+            # duplicate checks: it must get that post back, not an error.
+            existing = _existing_for_key(author, idempotency_key)
+            if existing is None:
+                raise
+            return existing
     try:
         with transaction.atomic():
             return _add_post(
@@ -455,6 +463,7 @@ def delete_post(*, actor: Any, post: Post, reason: str = "") -> Post:
         thread.is_deleted = True
         thread.save(update_fields=["is_deleted"])
         Category.objects.filter(pk=thread.category_id).update(thread_count=F("thread_count") - 1)
+        events.thread_deleted(thread)
     else:
         Thread.objects.filter(pk=thread.pk, reply_count__gt=0).update(
             reply_count=F("reply_count") - 1
@@ -672,6 +681,9 @@ def silence_member(
     standing.save(update_fields=["silenced_until", "silence_reason"])
     if hasattr(member, "_forum_standing_cache"):
         del member._forum_standing_cache
+    # Open sockets keep the member they connected with: close them so typing, posting and
+    # every stream are re-authorised with the new standing.
+    events.member_access_changed(user_id=member.pk)
     action = ModerationAction.Action.SILENCE if until else ModerationAction.Action.UNSILENCE
     _log(
         moderator,

@@ -1,7 +1,9 @@
 """The websocket hub: one socket per browser tab, multiplexing authorised streams.
 
 Frames from the client are JSON objects with a ``type``: ``subscribe`` (``stream``, optional
-``last_seq``), ``unsubscribe`` (``stream``) and ``ping``. Every frame is validated; a bad one
+``last_seq``), ``unsubscribe`` (``stream``), ``ping``, ``post`` (``stream``, ``body``, ``key``
+= a client-generated UUID, optional ``reply_to``; for stream kinds with a ``post`` hook) and
+``typing`` (``stream``; for kinds with ``can_write``). Every frame is validated; a bad one
 gets an ``error`` frame in the member's language and never closes the socket by itself.
 
 Frames to the client: ``subscribed`` (``stream``, ``seq`` = the stream's head when the
@@ -9,7 +11,10 @@ subscription went live), ``event`` (``stream``, ``event``, ``seq``, ``data``), `
 (``stream``, ``seq``: an event this member may not see), ``reset`` (``stream``, ``seq``: more
 was missed than the replay cap; reload the view), ``revoked`` (``stream``: access to it ended;
 remove its content from view), ``status`` (``live``: false while the live layer is down),
-``error`` and ``pong``. Close codes: 4401 access changed, 4012 reconnect and catch up.
+``ack`` (``stream``, ``key``, ``id``, ``seq``, ``url``: a ``post`` was stored, once per key),
+``error`` and ``pong``. Ephemeral events (``typing``, ``presence``, ``presence.roster``) are
+``event`` frames with ``seq`` 0: never stored, never replayed. Close codes: 4401 access
+changed, 4012 reconnect and catch up.
 
 Catch-up without loss: a subscription joins the live stream first and buffers what arrives,
 then reads the head sequence and the missed events from the database, sends those, then the
@@ -18,9 +23,11 @@ buffered events above the head. Duplicates are dropped by sequence here and in t
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 import time
+import uuid
 from typing import Any
 
 from channels.consumer import get_handler_name
@@ -30,7 +37,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from realtime import streams
+from realtime import events, presence, streams
 from realtime.hub import CLOSE_REVOKED, Hub, Message, encode_event, encode_skip, get_hub
 
 ERROR_BAD_JSON = "bad_json"
@@ -39,6 +46,9 @@ ERROR_FORBIDDEN = "forbidden"
 ERROR_TOO_LARGE = "too_large"
 ERROR_RATE = "rate_limited"
 ERROR_TOO_MANY = "too_many_subscriptions"
+ERROR_POST = "post_refused"
+
+TYPING_INTERVAL = 3.0  # seconds: at most one typing signal per socket and stream
 
 # The socket's own user changed under it (deactivated, password changed, role lost).
 _USER_STALE = "user_stale"
@@ -52,13 +62,14 @@ def _error_messages() -> dict[str, str]:
         ERROR_TOO_LARGE: _("The message is too large."),
         ERROR_RATE: _("Too many messages; slow down."),
         ERROR_TOO_MANY: _("Too many open streams on this page."),
+        ERROR_POST: _("Your post could not be published."),
     }
 
 
 class _Follow:
     """One socket's subscription to one stream."""
 
-    __slots__ = ("buffer", "floor", "holds", "key", "kind")
+    __slots__ = ("buffer", "can_write", "floor", "holds", "key", "kind", "present", "typed_at")
 
     def __init__(self, kind: streams.StreamKind, key: str) -> None:
         self.kind = kind
@@ -68,6 +79,9 @@ class _Follow:
         self.buffer: list[Message] = []
         # Events at or below this sequence were already sent by the replay.
         self.floor = 0
+        self.can_write: bool | None = None  # asked once, for ``typing`` frames
+        self.typed_at = 0.0
+        self.present = False  # announced on this stream's roster
 
 
 def _innermost_send(send: Any) -> Any:
@@ -116,6 +130,10 @@ class HubConsumer(AsyncWebsocketConsumer):
         self.closed = False
         self._window_start = time.monotonic()
         self._window_frames = 0
+        self._posts: list[float] = []
+        self.hidden_from_presence: bool | None = None  # asked once, on the first presence stream
+        # Identifies this socket's typing signals (members in safety mode type anonymously).
+        self.typer = uuid.uuid4().hex[:12]
         self._raw_send = _innermost_send(self.base_send)
         self._protocol = _find_protocol(self._raw_send)
         self.hub: Hub = get_hub()
@@ -132,6 +150,8 @@ class HubConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         self.closed = True
         self.hub.detach(self)
+        for stream, follow in list(self.following.items()):
+            await self._leave_presence(stream, follow)
 
     # --- what the hub calls (realtime.hub.Follower) -----------------------------------------------
     def follows(self, stream: str) -> bool:
@@ -200,8 +220,10 @@ class HubConsumer(AsyncWebsocketConsumer):
         await self._drop(stream)
 
     async def _drop(self, stream: str) -> None:
-        self.following.pop(stream, None)
+        follow = self.following.pop(stream, None)
         self.hub.leave(stream, self)
+        if follow is not None:
+            await self._leave_presence(stream, follow)
         await self.send(text_data=json.dumps({"type": "revoked", "stream": stream}))
 
     async def _release(self, stream: str, follow: _Follow) -> None:
@@ -251,6 +273,8 @@ class HubConsumer(AsyncWebsocketConsumer):
             "subscribe": self.on_subscribe,
             "unsubscribe": self.on_unsubscribe,
             "ping": self.on_ping,
+            "post": self.on_post,
+            "typing": self.on_typing,
         }.get(frame["type"])
         if handler is None:
             await self.send_error(ERROR_BAD_FRAME)
@@ -313,13 +337,212 @@ class HubConsumer(AsyncWebsocketConsumer):
         follow.floor = max(follow.floor, head)
         await self.send(text_data=json.dumps({"type": "subscribed", "stream": stream, "seq": head}))
         await self._release(stream, follow)
+        if new and kind.presence and self.user_id is not None:
+            await self._enter_presence(stream, follow)
 
     async def on_unsubscribe(self, frame: dict[str, Any]) -> None:
         stream = frame.get("stream")
         if isinstance(stream, str) and stream in self.following:
-            self.following.pop(stream, None)
+            follow = self.following.pop(stream)
             self.hub.leave(stream, self)
+            await self._leave_presence(stream, follow)
         await self.send(text_data=json.dumps({"type": "unsubscribed", "stream": stream}))
+
+    # --- presence, typing and posting ------------------------------------------------------------
+    def _display_name(self) -> str:
+        return str(self.user)
+
+    async def _enter_presence(self, stream: str, follow: _Follow) -> None:
+        """Send the roster to this socket, then announce the member (unless in safety mode)."""
+        members = await asyncio.to_thread(presence.roster, stream)
+        if self.closed or self.following.get(stream) is not follow:
+            return
+        frame = {"type": "event", "stream": stream, "event": "presence.roster", "seq": 0}
+        frame["data"] = {"members": [m for m in members if m["user_id"] != self.user_id]}
+        await self.send(text_data=json.dumps(frame, ensure_ascii=False))
+        if self.hidden_from_presence is None:
+            self.hidden_from_presence = await database_sync_to_async(presence.hidden_from_presence)(
+                self.user
+            )
+        if self.hidden_from_presence or self.closed or self.following.get(stream) is not follow:
+            return
+        follow.present = True
+        assert self.user_id is not None
+        name = self._display_name()
+        if presence.track(self.hub, stream, self.user_id, name, 1):
+            await asyncio.to_thread(presence.enter, [(stream, self.user_id, name)])
+            await asyncio.to_thread(
+                events.publish,
+                stream=stream,
+                event="presence",
+                seq=0,
+                data={"user_id": self.user_id, "name": name, "state": "here"},
+            )
+
+    async def _leave_presence(self, stream: str, follow: _Follow) -> None:
+        if not follow.present or self.user_id is None:
+            return
+        follow.present = False
+        name = self._display_name()
+        if presence.track(self.hub, stream, self.user_id, name, -1):
+            await asyncio.to_thread(presence.leave, stream, self.user_id, name)
+            await asyncio.to_thread(
+                events.publish,
+                stream=stream,
+                event="presence",
+                seq=0,
+                data={"user_id": self.user_id, "name": name, "state": "gone"},
+            )
+
+    async def on_typing(self, frame: dict[str, Any]) -> None:
+        """Tell the stream's other readers that this member is writing. Silently dropped when
+        too frequent, not following, or not allowed to write there."""
+        stream = frame.get("stream")
+        follow = self.following.get(stream) if isinstance(stream, str) else None
+        if follow is None or self.user_id is None or follow.kind.can_write is None:
+            return
+        now = time.monotonic()
+        if now - follow.typed_at < TYPING_INTERVAL:
+            return
+        follow.typed_at = now
+        if follow.can_write is None:
+            follow.can_write = await database_sync_to_async(_may_write)(
+                user_id=self.user_id, epoch=self.epoch, kind=follow.kind, key=follow.key
+            )
+        if not follow.can_write:
+            return
+        if self.hidden_from_presence is None:
+            self.hidden_from_presence = await database_sync_to_async(presence.hidden_from_presence)(
+                self.user
+            )
+        data: dict[str, Any] = {"typer": self.typer, "user_id": None, "name": None}
+        if not self.hidden_from_presence:
+            data.update(user_id=self.user_id, name=self._display_name())
+        await asyncio.to_thread(events.publish, stream=stream, event="typing", seq=0, data=data)
+
+    def _post_rate_ok(self) -> bool:
+        now = time.monotonic()
+        self._posts = [t for t in self._posts if now - t < 60]
+        if len(self._posts) >= settings.REALTIME.get("POSTS_PER_MINUTE", 10):
+            return False
+        self._posts.append(now)
+        return True
+
+    async def on_post(self, frame: dict[str, Any]) -> None:
+        stream = frame.get("stream")
+        key = frame.get("key")
+        body = frame.get("body")
+        reply_to = frame.get("reply_to")
+        parsed = streams.parse(stream) if isinstance(stream, str) else None
+        kind = streams.get(parsed[0]) if parsed else None
+        if (
+            parsed is None
+            or kind is None
+            or kind.post is None
+            or not isinstance(body, str)
+            or not _is_uuid(key)
+            or (reply_to is not None and (type(reply_to) is not int or reply_to <= 0))
+        ):
+            await self._post_error(ERROR_BAD_FRAME, stream, key)
+            return
+        if self.user_id is None:
+            await self._post_error(ERROR_FORBIDDEN, stream, key)
+            return
+        if not self._post_rate_ok():
+            await self._post_error(ERROR_RATE, stream, key)
+            return
+        outcome = await database_sync_to_async(_run_post)(
+            user_id=self.user_id,
+            epoch=self.epoch,
+            kind=kind,
+            key=parsed[1],
+            body=body,
+            idempotency_key=key,
+            reply_to=reply_to,
+            language=self.language,
+        )
+        if outcome["status"] == _USER_STALE:
+            await self.close_socket(CLOSE_REVOKED)
+            return
+        if outcome["status"] != "ok":
+            await self._post_error(outcome["status"], stream, key, outcome.get("message"))
+            return
+        ack = {"type": "ack", "stream": stream, "key": key, **outcome["result"]}
+        await self.send(text_data=json.dumps(ack))
+
+    async def _post_error(
+        self, code: str, stream: Any, key: Any, message: str | None = None
+    ) -> None:
+        if message is None:
+            with translation.override(self.language):
+                message = _error_messages()[code]
+        frame: dict[str, Any] = {"type": "error", "code": code, "message": message}
+        if isinstance(stream, str):
+            frame["stream"] = stream
+        if isinstance(key, str) and len(key) <= 64:
+            frame["key"] = key
+        await self.send(text_data=json.dumps(frame, ensure_ascii=False))
+
+
+def _is_uuid(value: Any) -> bool:
+    if not isinstance(value, str) or len(value) > 36:
+        return False
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _fresh_user(user_id: int, epoch: int) -> Any:
+    """The socket's member re-read from the database, or None if deactivated or their access
+    changed since the socket connected (the socket is then closed and reconnects)."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None or not user.is_active or user.access_epoch != epoch:
+        return None
+    return user
+
+
+def _may_write(*, user_id: int, epoch: int, kind: streams.StreamKind, key: str) -> bool:
+    user = _fresh_user(user_id, epoch)
+    return user is not None and kind.can_write is not None and bool(kind.can_write(user, key))
+
+
+def _run_post(
+    *,
+    user_id: int,
+    epoch: int,
+    kind: streams.StreamKind,
+    key: str,
+    body: str,
+    idempotency_key: str,
+    reply_to: int | None,
+    language: str,
+) -> dict[str, Any]:
+    """In a worker thread: the stream kind's ``post`` hook (the same service as the HTTP form),
+    with its refusals translated into the member's language."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.http import Http404
+
+    user = _fresh_user(user_id, epoch)
+    if user is None:
+        return {"status": _USER_STALE}
+    assert kind.post is not None
+    with translation.override(language):
+        try:
+            result = kind.post(
+                user, key, body=body, idempotency_key=idempotency_key, reply_to=reply_to
+            )
+        except ValidationError as exc:
+            return {"status": ERROR_POST, "message": " ".join(str(m) for m in exc.messages)}
+        except PermissionDenied as exc:
+            text = str(exc.args[0]) if exc.args and exc.args[0] else None
+            return {"status": ERROR_FORBIDDEN, "message": text}
+        except Http404:
+            return {"status": ERROR_FORBIDDEN}
+    return {"status": "ok", "result": result}
 
 
 def _user_is_current(user: Any, epoch: int) -> bool:

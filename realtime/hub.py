@@ -198,6 +198,9 @@ class Hub:
 
     async def aclose(self) -> None:
         """Stop the backend (tests; daphne simply exits)."""
+        task = self.__dict__.get("presence_task")
+        if task is not None:
+            task.cancel()
         await self.backend.aclose()
 
     def channels(self) -> list[str]:

@@ -62,3 +62,29 @@ def revoke_access(*, user_id: int) -> None:
 
     get_user_model().objects.filter(pk=user_id).update(access_epoch=F("access_epoch") + 1)
     transaction.on_commit(lambda: events.revoke_user_sockets(user_id=user_id))
+
+
+def amend_events(
+    *,
+    stream: str,
+    match: dict[str, Any],
+    flags: dict[str, Any],
+    events: tuple[str, ...] | None = None,
+) -> int:
+    """Merge ``flags`` into the stored data of ``stream``'s events whose data contains
+    ``match`` (e.g. ``{"post_id": 7}`` -> ``{"hidden": True}``), so a later catch-up treats
+    them by today's rules (the stream's ``event_filter`` turns them into ``skip`` frames)
+    instead of replaying what was visible when they happened. ``events`` limits it to those
+    event names. Returns how many changed."""
+    rows = StreamEvent.objects.filter(stream=stream)
+    if events is not None:
+        rows = rows.filter(event__in=events)
+    for field, value in match.items():
+        rows = rows.filter(**{f"data__{field}": value})
+    changed = 0
+    for record in rows.only("pk", "data"):
+        data = {**record.data, **flags}
+        if data != record.data:
+            StreamEvent.objects.filter(pk=record.pk).update(data=data)
+            changed += 1
+    return changed

@@ -28,6 +28,15 @@ class StreamKind:
     # payload (e.g. ``data["hidden"]``) and the user's own fields. Events a follower may not see
     # reach it as a data-less ``skip`` frame so its sequence stays gap-free.
     event_filter: Callable[[Any, str, str, dict[str, Any]], bool] | None = None
+    # Optional posting over the socket (a ``post`` frame): ``(user, key, body, idempotency_key,
+    # reply_to) -> {"id": ..., "seq": ..., "url": ...}``. Runs in a worker thread with a fresh
+    # user row and must call the same service as the HTTP form (which checks permissions,
+    # rate limits and idempotency); it raises ValidationError / PermissionDenied / Http404.
+    post: Callable[..., dict[str, Any]] | None = None
+    # Optional: may ``user`` write in ``key`` (worker thread)? Enables ``typing`` frames.
+    can_write: Callable[[Any, str], bool] | None = None
+    # Whether followers announce their presence ("who is reading this").
+    presence: bool = False
 
 
 _registry: dict[str, StreamKind] = {}
