@@ -35,6 +35,7 @@ from forums.forms import (
 )
 from forums.models import Category, NotificationPreference, Post, Reaction, Thread, WatchLevel
 from network.models import User
+from realtime.selectors import stream_head
 
 
 def _page(request: HttpRequest) -> int:
@@ -65,8 +66,39 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "forums/index.html", {"categories": categories})
 
 
+def _control_stubs(request: HttpRequest) -> dict[str, Any]:
+    """Stand-ins rendered through ``forums/_post.html`` into ``<template>`` elements: the
+    viewer's own controls for a post that arrives live (another member's, or their own)."""
+    from types import SimpleNamespace
+
+    def stub(author_id: int | None) -> SimpleNamespace:
+        return SimpleNamespace(
+            pk=LIVE_POST_PLACEHOLDER,
+            number=LIVE_POST_PLACEHOLDER,
+            author_id=author_id,
+            author="",
+            is_hidden=False,
+            is_deleted=False,
+            pending_review=False,
+            reaction_counts={},
+            created_at=timezone.now(),
+            edited_at=None,
+            body_html="",
+        )
+
+    if not request.user.is_authenticated:
+        return {}
+    return {"other": stub(0), "own": stub(request.user.pk)}
+
+
+# Replaced by the real post id in static/js/forums.js.
+LIVE_POST_PLACEHOLDER = 999999999
+
+
 def category(request: HttpRequest, slug: str) -> HttpResponse:
     cat = selectors.get_category(request.user, slug)
+    # Read before the list: events after it are replayed when the page subscribes.
+    live_seq = stream_head(f"category:{cat.pk}")
     listing = selectors.thread_list(request.user, cat, page=_page(request))
     return render(
         request,
@@ -76,6 +108,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
             "listing": listing,
             "can_post": permissions.can_post_in_category(request.user, cat),
             "watch_levels": WatchLevel.choices,
+            "live_seq": live_seq,
         },
     )
 
@@ -84,6 +117,8 @@ def thread(request: HttpRequest, pk: int, slug: str = "-") -> HttpResponse:
     obj = selectors.get_thread(request.user, pk)
     if obj.merged_into_id:
         return redirect(obj.merged_into.get_absolute_url())  # type: ignore[union-attr]
+    # Read before the posts: events after it are replayed when the page subscribes.
+    live_seq = stream_head(f"thread:{obj.pk}")
     data = selectors.thread_page(request.user, obj, page=_page(request))
     form = PostForm()
     quote = request.GET.get("quote")
@@ -115,6 +150,9 @@ def thread(request: HttpRequest, pk: int, slug: str = "-") -> HttpResponse:
             "reaction_kinds": Reaction.Kind.choices,
             "watch_levels": WatchLevel.choices,
             "page_range": range(1, data.pages + 1),
+            "live_seq": live_seq,
+            "control_stubs": _control_stubs(request),
+            "placeholder": LIVE_POST_PLACEHOLDER,
         },
     )
 

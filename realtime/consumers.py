@@ -335,7 +335,10 @@ class HubConsumer(AsyncWebsocketConsumer):
         for text in outcome["texts"]:
             await self.base_send({"type": "websocket.send", "text": text})
         follow.floor = max(follow.floor, head)
-        await self.send(text_data=json.dumps({"type": "subscribed", "stream": stream, "seq": head}))
+        subscribed: dict[str, Any] = {"type": "subscribed", "stream": stream, "seq": head}
+        if kind.can_write is not None:
+            subscribed["typer"] = self.typer  # so the page can ignore its own typing signals
+        await self.send(text_data=json.dumps(subscribed))
         await self._release(stream, follow)
         if new and kind.presence and self.user_id is not None:
             await self._enter_presence(stream, follow)

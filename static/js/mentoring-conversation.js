@@ -1,6 +1,7 @@
 // Live mentoring conversation: progressive enhancement of the plain HTML form and list.
-// The server stays the source of truth: on (re)subscribe or a sequence gap we re-read the
-// conversation over HTTP, and every message carries its id so nothing shows twice.
+// The server stays the source of truth: the shared client catches up by sequence, a reset or
+// a sent message re-reads the conversation over HTTP, and every message carries its id so
+// nothing shows twice.
 (function () {
   "use strict";
   const list = document.getElementById("messages");
@@ -30,32 +31,24 @@
     lastSeq = Math.max(lastSeq, data.last_seq || 0);
   }
 
-  let delay = 1000;
-  function connect() {
-    if (!("WebSocket" in window)) return;
-    const scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    const socket = new WebSocket(scheme + window.location.host + "/ws/?lang=" + (document.body.dataset.lang || "en"));
-    socket.addEventListener("open", function () {
-      delay = 1000;
-      socket.send(JSON.stringify({ type: "subscribe", stream: stream, last_seq: lastSeq }));
+  // Live messages through the tab's one shared socket (static/js/realtime.js), which replays
+  // what was missed by sequence; a reset (too much missed) re-reads the list over HTTP.
+  if (window.Realtime) {
+    document.addEventListener("realtime:event", function (e) {
+      if (e.detail.stream !== stream || e.detail.event !== "message") return;
+      lastSeq = Math.max(lastSeq, e.detail.seq);
+      appendHtml(e.detail.data.html);
     });
-    socket.addEventListener("message", function (event) {
-      let frame;
-      try { frame = JSON.parse(event.data); } catch (e) { return; }
-      if (frame.stream !== stream) return;
-      if (frame.type === "subscribed") { catchUp(); return; }
-      if (frame.type === "event" && frame.event === "message") {
-        if (frame.seq > lastSeq + 1) catchUp();
-        lastSeq = Math.max(lastSeq, frame.seq);
-        appendHtml(frame.data.html);
-      }
+    document.addEventListener("realtime:reset", function (e) {
+      if (e.detail.stream !== stream) return;
+      e.preventDefault();
+      catchUp();
     });
-    socket.addEventListener("close", function () {
-      window.setTimeout(connect, delay);
-      delay = Math.min(delay * 2, 30000);
+    document.addEventListener("realtime:revoked", function (e) {
+      if (e.detail.stream === stream) list.replaceChildren();
     });
+    window.Realtime.subscribe(stream, { lastSeq: lastSeq });
   }
-  connect();
 
   const form = document.getElementById("message-form");
   if (!form) return;

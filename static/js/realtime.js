@@ -7,6 +7,10 @@
  *   realtime:revoked detail {stream}                    access ended: remove its content
  *   realtime:reset   detail {stream, seq}               too much missed: reload (default)
  *   realtime:status  detail {state}                     live | reconnecting | offline
+ *   realtime:ack     detail {stream, key, id, seq, url} a post frame was stored (once per key)
+ *   realtime:error   detail {stream, key, code, message} a frame was refused
+ * Ephemeral events (typing, presence) arrive as realtime:event with seq 0.
+ * Realtime.send(frame) sends a frame now (false when not connected; nothing is queued).
  * Missed events are replayed by the server from the client's last seq (on reconnect and on a
  * gap); duplicates are dropped by seq. Realtime.uuid() makes idempotency keys for posts.
  */
@@ -24,12 +28,20 @@
     es: { live: "Actualizaciones en directo activas", reconnecting: "Reconectando las actualizaciones en directo…", offline: "Actualizaciones en directo sin conexión; se reanudarán automáticamente." }
   };
   var labels = LABELS[lang] || LABELS.en;
+  // The header badge: a short word (the full sentence is announced through #live-status).
+  var SHORT = {
+    en: { prefix: "Live updates:", live: "Live", reconnecting: "Reconnecting…", offline: "Offline" },
+    fr: { prefix: "Mises à jour en direct :", live: "En direct", reconnecting: "Reconnexion…", offline: "Hors ligne" },
+    es: { prefix: "Actualizaciones en directo:", live: "En directo", reconnecting: "Reconectando…", offline: "Sin conexión" }
+  };
+  var short = SHORT[lang] || SHORT.en;
 
   var socket = null;
   var attempts = 0;
   var state = "";
   var streams = {}; // stream -> {last: int|null, pending: {seq: frame}, gapTimer, catchingUp}
   var reconnectTimer = null;
+  var typer = null; // this socket's id in typing signals (to ignore our own)
 
   function uuid() {
     if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
@@ -52,8 +64,13 @@
     var region = document.getElementById("live-status");
     if (region && announce) region.textContent = labels[next];
     document.querySelectorAll("[data-realtime-badge]").forEach(function (badge) {
-      badge.textContent = labels[next];
+      var hidden = document.createElement("span");
+      hidden.className = "visually-hidden";
+      hidden.textContent = short.prefix + " ";
+      badge.replaceChildren(hidden, document.createTextNode(short[next]));
+      badge.title = labels[next];
       badge.setAttribute("data-state", next);
+      badge.hidden = false;
     });
     document.documentElement.setAttribute("data-realtime", next);
     emit("status", { state: next });
@@ -65,7 +82,9 @@
   }
 
   function send(frame) {
-    if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
+    if (!socket || socket.readyState !== WebSocket.OPEN) return false;
+    socket.send(JSON.stringify(frame));
+    return true;
   }
 
   function sendSubscribe(stream) {
@@ -148,6 +167,7 @@
         deliver(stream, frame);
         break;
       case "subscribed":
+        if (frame.typer) typer = frame.typer;
         if (!s) return;
         s.catchingUp = false;
         if (s.last === null) s.last = frame.seq;
@@ -163,8 +183,12 @@
         delete streams[stream];
         emit("revoked", { stream: stream });
         break;
+      case "ack":
+        emit("ack", { stream: stream, key: frame.key, id: frame.id, seq: frame.seq, url: frame.url });
+        break;
       case "error":
-        if (frame.code === "forbidden" && s) {
+        emit("error", { stream: stream, key: frame.key, code: frame.code, message: frame.message });
+        if (frame.code === "forbidden" && s && !frame.key) {
           delete streams[stream];
           emit("revoked", { stream: stream });
         }
@@ -212,6 +236,8 @@
     connect: reconnect,
     unsubscribe: unsubscribe,
     uuid: uuid,
+    send: send,
+    typer: function () { return typer; },
     lastSeq: function (stream) { return streams[stream] ? streams[stream].last : null; },
     state: function () { return state; }
   };
