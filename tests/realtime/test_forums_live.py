@@ -9,7 +9,6 @@ rolled-back posts, catch-up after 50 missed posts, typing and presence.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 import uuid
@@ -66,7 +65,7 @@ async def next_frame(
         while communicator.output_queue.empty():
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise asyncio.TimeoutError
+                raise TimeoutError
             await communicator.receive_nothing(timeout=min(0.02, remaining), interval=0.005)
         output = await communicator.receive_output(timeout=1)
         if output["type"] == "websocket.close":
@@ -98,7 +97,7 @@ async def drain(communicator: WebsocketCommunicator, quiet: float = 0.3) -> list
     while True:
         try:
             frames.append(await next_frame(communicator, timeout=quiet))
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return frames
 
 
@@ -293,9 +292,7 @@ async def test_audience_matrix_every_viewer_gets_exactly_what_they_may_see(viewe
             want_kinds = [
                 "event" if only is None or name in only else "skip" for _event, only in events
             ]
-            want_names = [
-                event if only is None or name in only else None for event, only in events
-            ]
+            want_names = [event if only is None or name in only else None for event, only in events]
             assert kinds == want_kinds, (name, stream)  # no miss, no leak
             assert names == want_names, (name, stream)
             seqs = [seq for _kind, seq, _event in got[stream]]
@@ -732,9 +729,7 @@ async def test_readers_see_who_is_reading_and_members_in_safety_mode_never_appea
 
     shy = party_staff.pk
     real = presence.hidden_from_presence
-    monkeypatch.setattr(
-        presence, "hidden_from_presence", lambda user: user.pk == shy or real(user)
-    )
+    monkeypatch.setattr(presence, "hidden_from_presence", lambda user: user.pk == shy or real(user))
     stream = f"thread:{members_thread.pk}"
     first = await connect(young_leader)
     await subscribe(first, stream)
@@ -765,7 +760,7 @@ async def drain_all(communicator: WebsocketCommunicator, quiet: float = 0.4) -> 
     while True:
         try:
             frames.append(await next_frame(communicator, timeout=quiet, ephemeral=True))
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return frames
 
 
