@@ -53,7 +53,9 @@ def test_mention_reply_and_moderation_journey(
         assert_accessible(mentioned)
         mentioned.fill("textarea[name=body]", "Radio worked for us too.")
         mentioned.click("button[name=post]")
-        mentioned.wait_for_selector("text=Radio worked for us too.")
+        # Posted over the live socket: wait for the stored post, not the local echo.
+        mentioned.wait_for_selector(".post[id^=post-]:has-text('Radio worked for us too.')")
+        mentioned.wait_for_function("document.querySelectorAll('[data-echo]').length === 0")
 
         # The writer flags the reply (a second member would do the same in real life).
         writer.goto(f"{base}/en/forums/notifications/")
