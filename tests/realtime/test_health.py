@@ -37,3 +37,20 @@ def test_healthz_says_503_when_redis_is_configured_but_down_and_pages_still_serv
     page = client.get("/en/")
     assert page.status_code == 200
     assert b"Alliance Network" in page.content
+
+
+def test_healthz_publishes_on_the_live_layers_redis_path(client, settings, redis_url):
+    import redis
+
+    from realtime import hub
+
+    settings.REDIS_URL = redis_url
+    listener = redis.Redis.from_url(redis_url).pubsub()
+    listener.subscribe(hub.channel_prefix() + "!health")
+    assert listener.get_message(timeout=2)["type"] == "subscribe"
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["checks"]["channel_layer"]["backend"] == "redis"
+    message = listener.get_message(timeout=2)
+    assert message is not None and message["data"] == b"ping"
+    listener.close()
