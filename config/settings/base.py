@@ -276,6 +276,8 @@ REALTIME = {
     "MAX_FRAME_BYTES": env.get_int("WS_MAX_FRAME_BYTES", 64 * 1024),
     "FRAMES_PER_10S": env.get_int("WS_FRAMES_PER_10S", 50),
     "MAX_SUBSCRIPTIONS": 50,
+    # Post frames per socket per minute (the forum's own posting limits apply on top).
+    "POSTS_PER_MINUTE": env.get_int("WS_POSTS_PER_MINUTE", 10),
     # Catch-up replays at most this many missed events; beyond it the client reloads the view.
     "REPLAY_CAP": env.get_int("WS_REPLAY_CAP", 200),
     # A socket with more than this many bytes waiting for its client is dropped (it catches up
