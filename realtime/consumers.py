@@ -139,6 +139,7 @@ class HubConsumer(AsyncWebsocketConsumer):
         self.hub: Hub = get_hub()
         await self.accept()
         self.hub.attach(self)
+        await self.hub.backend.wait_ready()
 
     def _language(self) -> str:
         query = self.scope.get("query_string", b"").decode()

@@ -280,6 +280,9 @@ class _Backend:
     async def subscribe(self, channel: str) -> None:
         raise NotImplementedError
 
+    async def wait_ready(self) -> None:
+        """Until this process receives control messages (user revocations)."""
+
     def unsubscribe(self, channel: str) -> None:
         raise NotImplementedError
 
@@ -332,6 +335,13 @@ class _RedisBackend(_Backend):
     def start(self) -> None:
         if self.task is None or self.task.done():
             self.task = _spawn(self.hub.loop, self._run())
+
+    async def wait_ready(self) -> None:
+        # Only the first sockets of a process wait (for the first connection, at most 2 s):
+        # a revocation published meanwhile would otherwise miss them.
+        if not self.connected and not self.broken:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self.ready.wait(), timeout=2)
 
     async def subscribe(self, channel: str) -> None:
         self.start()
