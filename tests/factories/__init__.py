@@ -2,7 +2,11 @@
 
 from tests.factories.network import (  # noqa: F401
     CountryFactory,
+    LanguageFactory,
+    MemberFactory,
     PartyFactory,
     RegionFactory,
+    TopicFactory,
     UserFactory,
+    make_profile,
 )

@@ -1,0 +1,160 @@
+"""The directory's filters (django-filter). The base queryset is already limited to the members
+the viewer may find (``privacy.listable_q``); search adds ``privacy.search_q``. No filter here
+touches a field that has its own audience, so a filter cannot reveal a hidden value."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from network import privacy
+from network.models import Country, Language, MemberProfile, Party, Region, Topic, User
+from network.search import query_terms
+
+ROLE_CHOICES = [
+    (User.Role.YOUNG_LEADER, _("Young leaders")),
+    (User.Role.PARLIAMENTARIAN, _("Parliamentarians")),
+    (User.Role.PARTY_STAFF, _("Party staff")),
+    (User.Role.ALLIANCE_STAFF, _("Alliance staff")),
+]
+MENTORING_CHOICES = [
+    ("mentor", _("Offers mentoring")),
+    ("mentee", _("Looking for a mentor")),
+]
+SORT_CHOICES = [
+    ("relevance", _("Relevance")),
+    ("name", _("Name")),
+    ("newest", _("Newest members")),
+]
+
+
+class DirectoryFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    role = django_filters.ChoiceFilter(
+        label=_("Role"), choices=ROLE_CHOICES, empty_label=_("Any role")
+    )
+    region = django_filters.ModelChoiceFilter(
+        label=_("Region"),
+        queryset=Region.objects.all(),
+        field_name="country__region",
+        to_field_name="code",
+        empty_label=_("Any region"),
+    )
+    country = django_filters.ModelChoiceFilter(
+        label=_("Country"),
+        queryset=Country.objects.all(),
+        to_field_name="iso2",
+        empty_label=_("Any country"),
+    )
+    party = django_filters.ModelChoiceFilter(
+        label=_("Party"),
+        queryset=Party.objects.all(),
+        to_field_name="slug",
+        empty_label=_("Any party"),
+    )
+    topic = django_filters.ModelChoiceFilter(
+        label=_("Topic"),
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        method="filter_topic",
+        empty_label=_("Any topic"),
+    )
+    language = django_filters.ModelChoiceFilter(
+        label=_("Language"),
+        queryset=Language.objects.all(),
+        to_field_name="code",
+        method="filter_language",
+        empty_label=_("Any language"),
+    )
+    mentoring = django_filters.ChoiceFilter(
+        label=_("Mentoring"),
+        choices=MENTORING_CHOICES,
+        method="filter_mentoring",
+        empty_label=_("Either"),
+    )
+    verified = django_filters.BooleanFilter(
+        label=_("Verified parliamentarians only"),
+        method="filter_verified",
+        widget=forms.CheckboxInput,
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"), choices=SORT_CHOICES, method="filter_noop", empty_label=None
+    )
+
+    class Meta:
+        model = User
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, viewer: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.viewer = viewer
+
+    def filter_search(self, queryset: QuerySet[User], name: str, value: str) -> QuerySet[User]:
+        terms = query_terms(value)
+        if not terms:
+            return queryset
+        return queryset.filter(privacy.search_q(self.viewer, terms))
+
+    def filter_topic(self, queryset: QuerySet[User], name: str, value: Topic) -> QuerySet[User]:
+        # EXISTS, not a join: a member with the topic as both expertise and interest must still
+        # count once, and the planner can stop at the first link.
+        Expertise = MemberProfile.expertise.through
+        Interest = MemberProfile.interests.through
+        return queryset.filter(
+            Exists(Expertise.objects.filter(memberprofile_id=OuterRef("profile"), topic=value))
+            | Exists(Interest.objects.filter(memberprofile_id=OuterRef("profile"), topic=value))
+        )
+
+    def filter_language(
+        self, queryset: QuerySet[User], name: str, value: Language
+    ) -> QuerySet[User]:
+        Link = MemberProfile.languages.through
+        return queryset.filter(
+            Exists(Link.objects.filter(memberprofile_id=OuterRef("profile"), language=value))
+        )
+
+    def filter_mentoring(self, queryset: QuerySet[User], name: str, value: str) -> QuerySet[User]:
+        if value == "mentor":
+            return queryset.filter(profile__open_to_mentor=True)
+        if value == "mentee":
+            return queryset.filter(profile__open_to_mentee=True)
+        return queryset
+
+    def filter_verified(self, queryset: QuerySet[User], name: str, value: bool) -> QuerySet[User]:
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(role=User.Role.PARLIAMENTARIAN)
+            & Q(parliamentarian_status=User.ParliamentarianStatus.VERIFIED)
+        )
+
+    def filter_noop(self, queryset: QuerySet[User], name: str, value: Any) -> QuerySet[User]:
+        return queryset  # sorting is applied by selectors.search_directory
+
+
+class PartyFilter(django_filters.FilterSet):
+    region = django_filters.ModelChoiceFilter(
+        label=_("Region"),
+        queryset=Region.objects.all(),
+        field_name="country__region",
+        to_field_name="code",
+        empty_label=_("Any region"),
+    )
+    country = django_filters.ModelChoiceFilter(
+        label=_("Country"),
+        queryset=Country.objects.all(),
+        to_field_name="iso2",
+        empty_label=_("Any country"),
+    )
+
+    class Meta:
+        model = Party
+        fields: list[str] = []
