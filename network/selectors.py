@@ -54,7 +54,7 @@ def get_visible_member(*, viewer: Any, handle: str) -> User:
 
 
 def _links(profile: MemberProfile) -> list[str]:
-    lines = [profile.website] + profile.social_links.splitlines()
+    lines = [profile.website, *profile.social_links.splitlines()]
     return [line.strip() for line in lines if line.strip().startswith(("https://", "http://"))]
 
 

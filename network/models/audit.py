@@ -64,7 +64,8 @@ class AuditLogEntry(models.Model):
         verbose_name_plural = _("audit log")
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label}: {self.action} {self.member_label}"
+        when = f"{self.created_at:%Y-%m-%d %H:%M}" if self.created_at else ""
+        return f"{when} {self.actor_label}: {self.action} {self.member_label}".strip()
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # The invariant lives on the model so no code path (admin, shell, service) can rewrite

@@ -118,7 +118,7 @@ def test_directory_runs_the_same_number_of_queries_whatever_the_page_size(
 
     topic = TopicFactory()
     lang = LanguageFactory(code="en")
-    for n in range(30):
+    for _n in range(30):
         MemberFactory(with_profile={"expertise": [topic], "languages": [lang]})
     viewer = User.objects.get(handle="amina")
 
