@@ -83,6 +83,7 @@ class ProfileForm(forms.ModelForm):
         queryset=Party.objects.order_by("name"),
         required=False,
     )
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
     class Meta:
         model = MemberProfile

@@ -279,11 +279,11 @@ def members_by_region_counts(*, viewer: Any = None) -> list[dict[str, Any]]:
 def list_parties(*, viewer: Any, filters: Mapping[str, Any] | None = None) -> PartyFilter:
     """Parties with the number of members ``viewer`` may see in each (one query)."""
     tier = privacy.viewer_tier(viewer)
+    listed = Q(members__is_active=True, members__profile__listed_to__lte=tier)
+    if getattr(viewer, "is_authenticated", False):
+        listed |= Q(members__pk=viewer.pk, members__profile__isnull=False)
     base = Party.objects.select_related("country__region").annotate(
-        visible_members=Count(
-            "members",
-            filter=Q(members__is_active=True, members__profile__listed_to__lte=tier),
-        )
+        visible_members=Count("members", filter=listed, distinct=True)
     )
     return PartyFilter(filters or {}, queryset=base.order_by("country__region__order", "name"))
 
