@@ -369,7 +369,7 @@ def _seed_profiles() -> int:
         + [MemberProfile.Gender.MAN] * 4
         + [MemberProfile.Gender.NON_BINARY, MemberProfile.Gender.UNDISCLOSED]
     )
-    from network import services
+    from network import indexing
 
     profiles = []
     users = list(
@@ -415,7 +415,6 @@ def _seed_profiles() -> int:
             email_audience=mix[5],
             onboarded_at=timezone.now(),
         )
-        services.apply_derived_fields(member=user, profile=profile)
         profiles.append(profile)
     missing = users
     created = MemberProfile.objects.bulk_create(profiles, batch_size=1000)
@@ -448,6 +447,8 @@ def _seed_profiles() -> int:
     LanguageLink.objects.bulk_create(lang_rows, batch_size=2000)
     ExpertiseLink.objects.bulk_create(expertise_rows, batch_size=2000)
     InterestLink.objects.bulk_create(interest_rows, batch_size=2000)
+    # bulk_create sends no signals: index the new profiles for the directory in bulk.
+    indexing.sync_profiles(MemberProfile.objects.filter(directory_entry__isnull=True))
     return len(created)
 
 

@@ -1,5 +1,6 @@
-"""The directory's filters (django-filter). The base queryset is already limited to the members
-the viewer may find (``privacy.listable_q``); search adds ``privacy.search_q``. No filter here
+"""The directory's filters (django-filter) over ``DirectoryEntry``. The base queryset is already
+limited to the members the viewer may find (``privacy.listable_entries_q``); search adds
+``privacy.search_q``. No filter here
 touches a field that has its own audience, so a filter cannot reveal a hidden value."""
 
 from __future__ import annotations
@@ -8,12 +9,23 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from network import privacy
-from network.models import Country, Language, MemberProfile, Party, Region, Topic, User
+from network.models import (
+    Country,
+    DirectoryEntry,
+    Language,
+    MemberProfile,
+    Party,
+    Region,
+    Topic,
+    User,
+)
 from network.search import query_terms
+
+Entries = QuerySet[DirectoryEntry]
 
 ROLE_CHOICES = [
     (User.Role.YOUNG_LEADER, _("Young leaders")),
@@ -44,7 +56,6 @@ class DirectoryFilter(django_filters.FilterSet):
     region = django_filters.ModelChoiceFilter(
         label=_("Region"),
         queryset=Region.objects.all(),
-        field_name="country__region",
         to_field_name="code",
         empty_label=_("Any region"),
     )
@@ -90,53 +101,48 @@ class DirectoryFilter(django_filters.FilterSet):
     )
 
     class Meta:
-        model = User
+        model = DirectoryEntry
         fields: list[str] = []
 
     def __init__(self, *args: Any, viewer: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.viewer = viewer
 
-    def filter_search(self, queryset: QuerySet[User], name: str, value: str) -> QuerySet[User]:
+    def filter_search(self, queryset: Entries, name: str, value: str) -> Entries:
         terms = query_terms(value)
         if not terms:
             return queryset
         return queryset.filter(privacy.search_q(self.viewer, terms))
 
-    def filter_topic(self, queryset: QuerySet[User], name: str, value: Topic) -> QuerySet[User]:
+    def filter_topic(self, queryset: Entries, name: str, value: Topic) -> Entries:
         # EXISTS, not a join: a member with the topic as both expertise and interest must still
         # count once, and the planner can stop at the first link.
         Expertise = MemberProfile.expertise.through
         Interest = MemberProfile.interests.through
         return queryset.filter(
-            Exists(Expertise.objects.filter(memberprofile_id=OuterRef("profile"), topic=value))
-            | Exists(Interest.objects.filter(memberprofile_id=OuterRef("profile"), topic=value))
+            Exists(Expertise.objects.filter(memberprofile_id=OuterRef("pk"), topic=value))
+            | Exists(Interest.objects.filter(memberprofile_id=OuterRef("pk"), topic=value))
         )
 
-    def filter_language(
-        self, queryset: QuerySet[User], name: str, value: Language
-    ) -> QuerySet[User]:
+    def filter_language(self, queryset: Entries, name: str, value: Language) -> Entries:
         Link = MemberProfile.languages.through
         return queryset.filter(
-            Exists(Link.objects.filter(memberprofile_id=OuterRef("profile"), language=value))
+            Exists(Link.objects.filter(memberprofile_id=OuterRef("pk"), language=value))
         )
 
-    def filter_mentoring(self, queryset: QuerySet[User], name: str, value: str) -> QuerySet[User]:
+    def filter_mentoring(self, queryset: Entries, name: str, value: str) -> Entries:
         if value == "mentor":
-            return queryset.filter(profile__open_to_mentor=True)
+            return queryset.filter(open_to_mentor=True)
         if value == "mentee":
-            return queryset.filter(profile__open_to_mentee=True)
+            return queryset.filter(open_to_mentee=True)
         return queryset
 
-    def filter_verified(self, queryset: QuerySet[User], name: str, value: bool) -> QuerySet[User]:
+    def filter_verified(self, queryset: Entries, name: str, value: bool) -> Entries:
         if not value:
             return queryset
-        return queryset.filter(
-            Q(role=User.Role.PARLIAMENTARIAN)
-            & Q(parliamentarian_status=User.ParliamentarianStatus.VERIFIED)
-        )
+        return queryset.filter(verified=True)
 
-    def filter_noop(self, queryset: QuerySet[User], name: str, value: Any) -> QuerySet[User]:
+    def filter_noop(self, queryset: Entries, name: str, value: Any) -> Entries:
         return queryset  # sorting is applied by selectors.search_directory
 
 

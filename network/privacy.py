@@ -46,7 +46,7 @@ def in_safety_mode(profile: MemberProfile, country: Any) -> bool:
 
 def listing_audience(profile: MemberProfile, country: Any) -> int:
     """The lowest tier that may list and open this member: their choice, raised to staff-only
-    by safety mode. ``services`` stores it as ``listed_to`` for the directory to filter on."""
+    by safety mode. ``network.indexing`` stores it as ``DirectoryEntry.listed_to``."""
     audience = profile.listing_audience
     if in_safety_mode(profile, country):
         audience = max(audience, Audience.STAFF)
@@ -102,24 +102,32 @@ def visible_profile_fields(viewer: Any, member: Any, *, as_tier: int | None = No
 
 def listable_q(viewer: Any) -> Q:
     """Members ``viewer`` may find. Applies to ``User`` querysets."""
-    rule = Q(is_active=True, profile__listed_to__lte=viewer_tier(viewer))
+    rule = Q(is_active=True, directory_entry__listed_to__lte=viewer_tier(viewer))
     if getattr(viewer, "is_authenticated", False):
-        rule |= Q(pk=viewer.pk, profile__isnull=False)
+        rule |= Q(pk=viewer.pk, directory_entry__isnull=False)
+    return rule
+
+
+def listable_entries_q(viewer: Any) -> Q:
+    """The same rule for ``DirectoryEntry`` querysets (the directory's own table)."""
+    rule = Q(listed_to__lte=viewer_tier(viewer))
+    if getattr(viewer, "is_authenticated", False):
+        rule |= Q(user_id=viewer.pk)
     return rule
 
 
 def search_q(viewer: Any, terms: list[str]) -> Q:
-    """Members whose *visible* text matches every term.
+    """Entries whose *visible* text matches every term (``DirectoryEntry`` querysets).
 
     A viewer who may not read a member's bio is matched against the bio-less document, so a
     word only in a hidden bio never makes that member appear (nor count).
     """
     tier = viewer_tier(viewer)
-    rule = Q(profile__bio_audience__lte=tier, profile__search_full__matches=terms) | Q(
-        profile__bio_audience__gt=tier, profile__search_base__matches=terms
+    rule = Q(bio_audience__lte=tier, search_full__matches=terms) | Q(
+        bio_audience__gt=tier, search_base__matches=terms
     )
     if getattr(viewer, "is_authenticated", False):
-        rule |= Q(pk=viewer.pk, profile__search_full__matches=terms)
+        rule |= Q(user_id=viewer.pk, search_full__matches=terms)
     return rule
 
 

@@ -1,9 +1,10 @@
 """Full-text search that works on PostgreSQL and SQLite without ``django.contrib.postgres``.
 
-The profile stores two search documents (see ``MemberProfile.search_base`` and
-``search_full``). On PostgreSQL they are ``tsvector`` columns with GIN indexes, written through
-``to_tsvector('simple', ...)``; on SQLite they are plain normalised text matched with ``LIKE``.
-One field class and one lookup (``__matches``) hide the difference from the selectors.
+The directory table has two search documents (``DirectoryEntry.search_base`` without the bio,
+``search_full`` with it). On PostgreSQL they are ``tsvector`` columns with GIN indexes, written
+through ``to_tsvector('simple', ...)``; on SQLite the ``__matches`` lookup queries the FTS5
+table ``network_directory_fts`` instead (elsewhere it falls back to ``LIKE`` on the columns).
+One field class and one lookup hide the difference from the selectors.
 
 Text is normalised in Python (lower case, accents folded) before it reaches either database, so
 "Bogotá" and "bogota" match without PostgreSQL's ``unaccent`` extension. The ``simple``
@@ -75,6 +76,20 @@ class Matches(Lookup):
         terms = [t for t in self.rhs if t]
         tsquery = " & ".join(f"{t}:*" for t in terms) or "''"
         return f"{lhs} @@ to_tsquery('simple', %s)", [*lhs_params, tsquery]
+
+    def as_sqlite(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        # SQLite: the FTS5 table beside the directory (rowid = profile id, columns base, bio).
+        terms = [t for t in self.rhs if t]
+        if not terms or self.lhs.target.model._meta.db_table != "network_directoryentry":
+            return self.as_sql(compiler, connection)
+        alias = compiler.quote_name_unless_alias(self.lhs.alias)
+        columns = "base" if self.lhs.target.name == "search_base" else "{base bio}"
+        expression = " AND ".join(f'"{t}"*' for t in terms)
+        return (
+            f'{alias}."profile_id" IN (SELECT rowid FROM network_directory_fts '
+            "WHERE network_directory_fts MATCH %s)",
+            [f"{columns} : ({expression})"],
+        )
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)

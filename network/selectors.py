@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.urls import reverse
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from network import privacy
 from network.filters import DirectoryFilter, PartyFilter
-from network.models import MemberProfile, Party, Region, User
+from network.models import DirectoryEntry, MemberProfile, Party, Region, User
 from network.permissions import can_view_member  # noqa: F401  (re-exported for other apps)
 from network.privacy import visible_profile_fields  # noqa: F401  (re-exported)
 from network.search import query_terms
@@ -143,25 +143,29 @@ class DirectoryPage:
         return self.start_index + len(self.members) - 1 if self.members else 0
 
 
-def _ordering(queryset: QuerySet[User], *, sort: str, terms: list[str]) -> QuerySet[User]:
+def _ordering(
+    queryset: QuerySet[DirectoryEntry], *, sort: str, terms: list[str]
+) -> QuerySet[DirectoryEntry]:
     if sort == "newest":
-        return queryset.order_by("-date_joined", "id")
+        return queryset.order_by("-joined", "user_id")
     if sort == "relevance" and terms:
         if connection.vendor == "postgresql":
             # Rank on the bio-less document: the same for every viewer, so ranking cannot
             # reveal a hidden bio's words either.
             rank = RawSQL(
-                "ts_rank(network_memberprofile.search_base, to_tsquery('simple', %s))",
+                "ts_rank(network_directoryentry.search_base, to_tsquery('simple', %s))",
                 (" & ".join(f"{t}:*" for t in terms),),
             )
-            return queryset.annotate(rank=rank).order_by("-rank", "display_name", "id")
+            return queryset.annotate(rank=rank).order_by("-rank", "sort_name", "user_id")
+        # SQLite: names that start with (or have a word starting with) the first term first.
         name_hit = Case(
-            When(display_name__icontains=terms[0], then=Value(0)),
+            When(sort_name__startswith=terms[0], then=Value(0)),
+            When(sort_name__contains=f" {terms[0]}", then=Value(0)),
             default=Value(1),
             output_field=IntegerField(),
         )
-        return queryset.annotate(rank=name_hit).order_by("rank", "display_name", "id")
-    return queryset.order_by("display_name", "id")
+        return queryset.annotate(rank=name_hit).order_by("rank", "sort_name", "user_id")
+    return queryset.order_by("sort_name", "user_id")
 
 
 def search_directory(
@@ -179,8 +183,9 @@ def search_directory(
     """
     page = max(1, int(page))
     page_size = max(1, min(int(page_size), MAX_PAGE_SIZE))
-    filterset = DirectoryFilter(filters or {}, queryset=visible_members(viewer), viewer=viewer)
-    queryset = filterset.qs if filterset.is_valid() else visible_members(viewer).none()
+    entries = DirectoryEntry.objects.filter(privacy.listable_entries_q(viewer))
+    filterset = DirectoryFilter(filters or {}, queryset=entries, viewer=viewer)
+    queryset = filterset.qs if filterset.is_valid() else entries.none()
     cleaned = filterset.form.cleaned_data if filterset.is_valid() else {}
     query = cleaned.get("q") or ""
     terms = query_terms(query)
@@ -190,15 +195,20 @@ def search_directory(
     count = queryset.values("pk")[: COUNT_CAP + 1].count()
     capped = count > COUNT_CAP
     offset = (page - 1) * page_size
-    rows = list(
-        _ordering(queryset, sort=sort, terms=terms)
-        .select_related("profile", "country__region", "party")
-        .defer("profile__search_base", "profile__search_full", "password")[
+    # The page is chosen on the narrow directory table; then the 20 members are loaded by id.
+    ids = list(
+        _ordering(queryset, sort=sort, terms=terms).values_list("user_id", flat=True)[
             offset : offset + page_size + 1
         ]
     )
-    has_next = len(rows) > page_size
-    rows = rows[:page_size]
+    has_next = len(ids) > page_size
+    ids = ids[:page_size]
+    loaded = (
+        User.objects.select_related("profile", "country__region", "party")
+        .defer("password")
+        .in_bulk(ids)
+    )
+    rows = [loaded[pk] for pk in ids if pk in loaded]
     _prefetch_cards(rows)
     members = []
     for member in rows:
@@ -257,10 +267,11 @@ def members_by_region_counts(*, viewer: Any = None) -> list[dict[str, Any]]:
     """Members listed to ``viewer`` (anonymous by default: the public figures) per region."""
     tier = privacy.viewer_tier(viewer)
     counts = dict(
-        User.objects.filter(is_active=True, profile__listed_to__lte=tier)
-        .values_list("country__region")
+        DirectoryEntry.objects.filter(listed_to__lte=tier)
+        .order_by()
+        .values_list("region_id")
         .annotate(n=Count("pk"))
-        .values_list("country__region", "n")
+        .values_list("region_id", "n")
     )
     return [
         {
@@ -276,16 +287,32 @@ def members_by_region_counts(*, viewer: Any = None) -> list[dict[str, Any]]:
 # --- Parties ------------------------------------------------------------------------------------
 
 
-def list_parties(*, viewer: Any, filters: Mapping[str, Any] | None = None) -> PartyFilter:
-    """Parties with the number of members ``viewer`` may see in each (one query)."""
-    tier = privacy.viewer_tier(viewer)
-    listed = Q(members__is_active=True, members__profile__listed_to__lte=tier)
-    if getattr(viewer, "is_authenticated", False):
-        listed |= Q(members__pk=viewer.pk, members__profile__isnull=False)
-    base = Party.objects.select_related("country__region").annotate(
-        visible_members=Count("members", filter=listed, distinct=True)
+@dataclass
+class PartyListing:
+    filterset: PartyFilter
+    parties: list[Party]
+
+
+def list_parties(*, viewer: Any, filters: Mapping[str, Any] | None = None) -> PartyListing:
+    """Parties (filtered by region/country), each with ``visible_members``: how many members
+    ``viewer`` may find in it. Two queries."""
+    filterset = PartyFilter(
+        filters or {},
+        queryset=Party.objects.select_related("country__region").order_by(
+            "country__region__order", "name"
+        ),
     )
-    return PartyFilter(filters or {}, queryset=base.order_by("country__region__order", "name"))
+    counts = dict(
+        DirectoryEntry.objects.filter(privacy.listable_entries_q(viewer), party__isnull=False)
+        .order_by()
+        .values_list("party_id")
+        .annotate(n=Count("pk"))
+        .values_list("party_id", "n")
+    )
+    parties = list(filterset.qs)
+    for party in parties:
+        party.visible_members = counts.get(party.pk, 0)  # type: ignore[attr-defined]
+    return PartyListing(filterset=filterset, parties=parties)
 
 
 def get_party(*, slug: str) -> Party:
@@ -321,7 +348,7 @@ def members_csv_rows(*, viewer: Any) -> Iterator[list[str]]:
     queryset = (
         visible_members(viewer)
         .select_related("profile", "country__region", "party")
-        .defer("profile__search_base", "profile__search_full", "password")
+        .defer("password")
         .order_by("display_name", "id")
     )
     for member in queryset.iterator(chunk_size=2000):

@@ -1,5 +1,5 @@
-"""Writes to members, profiles and parties. Each service is atomic and keeps the directory's
-derived columns (``listed_to``, search documents) and the audit log in step with the change.
+"""Writes to members, profiles and parties. Each service is atomic and records staff actions in
+the audit log; the directory table follows saves through ``network.signals``.
 """
 
 from __future__ import annotations
@@ -10,16 +10,15 @@ from typing import Any
 from django.contrib.sessions.models import Session
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, QuerySet
-from django.db.models.functions import Greatest
+from django.db.models import F
+from django.db.models.fields.files import FieldFile
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from network import privacy
+from network import indexing
 from network.models import (
-    Audience,
     AuditLogEntry,
     Country,
     Language,
@@ -33,67 +32,16 @@ NOT_A_CLAIM = _("This member has no parliamentarian claim awaiting verification.
 REASON_REQUIRED = _("Please give the member a reason for the rejection.")
 
 
-# --- Derived columns ---------------------------------------------------------------------------
-
-
-def search_documents(*, member: User, profile: MemberProfile) -> tuple[str, str]:
-    """The (base, full) search texts: ``base`` is what anyone who may list the member can read;
-    ``full`` adds the bio, which has its own audience."""
-    party = member.party
-    parts = [
-        member.display_name,
-        member.handle or "",
-        profile.headline,
-        profile.organisation,
-        profile.position,
-        profile.parliament,
-    ]
-    if party is not None:
-        parts += [party.name, party.short_name, party.name_en, party.name_fr, party.name_es]
-    base = " ".join(p for p in parts if p)
-    return base, f"{base} {profile.bio}".strip()
-
-
-def apply_derived_fields(*, member: User, profile: MemberProfile) -> None:
-    """Set ``listed_to`` and the search documents on ``profile`` (not saved)."""
-    profile.listed_to = privacy.listing_audience(profile, member.country)
-    profile.search_base, profile.search_full = search_documents(member=member, profile=profile)
-
-
-DERIVED_FIELDS = ["listed_to", "search_base", "search_full"]
-
-
-def refresh_profile_index(*, member: User) -> None:
-    profile = member.profile
-    apply_derived_fields(member=member, profile=profile)
-    profile.save(update_fields=[*DERIVED_FIELDS, "updated_at"])
-
-
-def reindex_profiles(*, queryset: QuerySet[MemberProfile] | None = None) -> int:
-    """Recompute derived columns for many profiles (after a migration or bulk import)."""
-    queryset = queryset if queryset is not None else MemberProfile.objects.all()
-    count = 0
-    batch: list[MemberProfile] = []
-    for profile in queryset.select_related("user__country", "user__party").iterator(2000):
-        apply_derived_fields(member=profile.user, profile=profile)
-        batch.append(profile)
-        if len(batch) >= 1000:
-            MemberProfile.objects.bulk_update(batch, DERIVED_FIELDS)
-            count += len(batch)
-            batch = []
-    if batch:
-        MemberProfile.objects.bulk_update(batch, DERIVED_FIELDS)
-        count += len(batch)
-    return count
+# --- Profiles -----------------------------------------------------------------------------------
+# The directory table and search index follow every save through network.signals; bulk writes
+# call network.indexing directly.
 
 
 def ensure_profile(*, member: User) -> MemberProfile:
     try:
         return member.profile
     except MemberProfile.DoesNotExist:
-        profile = MemberProfile(user=member)
-        apply_derived_fields(member=member, profile=profile)
-        profile.save()
+        profile = MemberProfile.objects.create(user=member)
         member.profile = profile
         return profile
 
@@ -124,17 +72,14 @@ def save_profile(
     expertise: Iterable[Topic] | None = None,
     interests: Iterable[Topic] | None = None,
 ) -> MemberProfile:
-    """Save a member's edits (``profile`` already carries the new values) and re-index.
-
-    Invariant: ``listed_to`` and the search documents always match the saved values.
-    """
+    """Save a member's edits (``profile`` already carries the new values); the directory
+    entry follows (network.signals)."""
     for field, value in (user_fields or {}).items():
         setattr(member, field, value)
     if user_fields:
         member.save(update_fields=list(user_fields))
     ensure_handle(member=member)
     profile.user = member
-    apply_derived_fields(member=member, profile=profile)
     profile.save()
     if languages is not None:
         profile.languages.set(languages)
@@ -251,8 +196,7 @@ def reject_parliamentarian(*, actor: User, member: User, reason: str) -> None:
 def set_member_safety_mode(*, actor: User, member: User, enabled: bool, reason: str = "") -> None:
     profile = ensure_profile(member=member)
     profile.safety_mode = enabled
-    apply_derived_fields(member=member, profile=profile)
-    profile.save(update_fields=["safety_mode", *DERIVED_FIELDS, "updated_at"])
+    profile.save(update_fields=["safety_mode", "updated_at"])
     action = AuditLogEntry.Action.SAFETY_ON if enabled else AuditLogEntry.Action.SAFETY_OFF
     record_audit(actor=actor, member=member, action=action, reason=reason)
 
@@ -264,11 +208,7 @@ def set_country_safety_mode(
     """Switch safety mode for a whole country; returns how many profiles it affects."""
     country.safety_mode = enabled
     country.save(update_fields=["safety_mode"])
-    profiles = MemberProfile.objects.filter(user__country=country)
-    if enabled:
-        affected = profiles.update(listed_to=Greatest(F("listing_audience"), Audience.STAFF))
-    else:
-        affected = profiles.filter(safety_mode=False).update(listed_to=F("listing_audience"))
+    affected = indexing.sync_profiles(MemberProfile.objects.filter(user__country=country))
     action = (
         AuditLogEntry.Action.COUNTRY_SAFETY_ON
         if enabled
@@ -286,9 +226,7 @@ def set_country_safety_mode(
 
 @transaction.atomic
 def record_staff_edit(*, actor: User, member: User, changes: dict[str, Any]) -> None:
-    """Called by the admin after staff save a member: re-index and audit."""
-    if hasattr(member, "profile"):
-        refresh_profile_index(member=member)
+    """Called by the admin after staff saved a member's profile (already re-indexed)."""
     record_audit(actor=actor, member=member, action=AuditLogEntry.Action.EDIT, changes=changes)
 
 
@@ -332,16 +270,14 @@ def export_member_data(*, member: User) -> dict[str, Any]:
         fields = [
             f.name
             for f in MemberProfile._meta.get_fields()
-            if f.concrete
-            and not f.many_to_many
-            and f.name not in {"id", "user", "search_base", "search_full", "listed_to"}
+            if f.concrete and not f.many_to_many and f.name not in {"id", "user"}
         ]
         values: dict[str, Any] = {}
         for name in fields:
             value = getattr(profile, name)
             if hasattr(value, "isoformat"):
                 value = value.isoformat()
-            elif hasattr(value, "name") and hasattr(value, "url"):
+            elif isinstance(value, FieldFile):
                 value = value.name or ""
             values[name] = value
         values["languages"] = [lang.code for lang in profile.languages.all()]

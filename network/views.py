@@ -104,8 +104,12 @@ def profile_json(request: HttpRequest, handle: str) -> JsonResponse:
 
 
 def parties(request: HttpRequest) -> HttpResponse:
-    filterset = selectors.list_parties(viewer=request.user, filters=request.GET)
-    return render(request, "network/parties.html", {"filterset": filterset})
+    listing = selectors.list_parties(viewer=request.user, filters=request.GET)
+    return render(
+        request,
+        "network/parties.html",
+        {"filterset": listing.filterset, "parties": listing.parties},
+    )
 
 
 def party(request: HttpRequest, slug: str) -> HttpResponse:

@@ -59,6 +59,7 @@ register_permission_policy(AuditLogEntry, NetworkStaffPolicy(AuditLogEntry, allo
 
 
 class PartyViewSet(ModelViewSet):
+    url_prefix = "network/parties"
     model = Party
     icon = "group"
     menu_label = gettext_lazy("Parties")
@@ -82,6 +83,7 @@ class PartyViewSet(ModelViewSet):
 
 
 class TopicViewSet(ModelViewSet):
+    url_prefix = "network/topics"
     model = Topic
     icon = "tag"
     menu_label = gettext_lazy("Topics")
@@ -91,6 +93,7 @@ class TopicViewSet(ModelViewSet):
 
 
 class LanguageViewSet(ModelViewSet):
+    url_prefix = "network/languages"
     model = Language
     icon = "globe"
     menu_label = gettext_lazy("Languages")
@@ -115,6 +118,7 @@ class CountryEditView(generic.EditView):
 
 
 class CountryViewSet(ModelViewSet):
+    url_prefix = "network/countries"
     model = Country
     icon = "site"
     menu_label = gettext_lazy("Countries")
@@ -165,12 +169,11 @@ class MemberViewSet(ModelViewSet):
     inspect_view_enabled = True
 
     def get_queryset(self, request: HttpRequest) -> Any:
-        return MemberProfile.objects.select_related("user__country").defer(
-            "search_base", "search_full"
-        )
+        return MemberProfile.objects.select_related("user__country")
 
 
 class AuditLogViewSet(ModelViewSet):
+    url_prefix = "network/audit-log"
     model = AuditLogEntry
     icon = "history"
     menu_label = gettext_lazy("Audit log")

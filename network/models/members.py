@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from network.models.reference import Country, Language, Party, Topic
-from network.search import SearchDocumentField
 
 
 class UserManager(BaseUserManager["User"]):
@@ -225,20 +224,11 @@ class MemberProfile(models.Model):
         default=False,
         help_text=_("Hide presence, location and listing from everyone but alliance staff."),
     )
-    # Maintained by network.services (never by hand): the lowest viewer tier that may list this
-    # member, after safety mode (member's or country's). The directory filters on it alone.
-    listed_to = models.PositiveSmallIntegerField(default=Audience.MEMBERS, editable=False)
-    # Search documents maintained by network.services: ``search_base`` holds what anyone who
-    # may list the member can read (name, headline, party, organisation); ``search_full`` adds
-    # the bio. A viewer who may not read the bio is matched against ``search_base`` only.
-    search_base = SearchDocumentField(default="", blank=True, editable=False)
-    search_full = SearchDocumentField(default="", blank=True, editable=False)
     onboarded_at = models.DateTimeField(_("onboarding completed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("member profile")
         verbose_name_plural = _("member profiles")
-        indexes = [models.Index(fields=["listed_to", "user"], name="profile_listed_idx")]
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"

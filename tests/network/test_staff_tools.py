@@ -46,7 +46,7 @@ def test_staff_approve_a_claim_and_the_member_is_told_in_their_language(
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [claimant.email]
     entry = AuditLogEntry.objects.get(member=claimant)
     assert entry.action == AuditLogEntry.Action.VERIFY and entry.actor == comms_staff
-    assert "Claude Claimant" not in staff_client.get(QUEUE).content.decode()
+    assert f"{QUEUE}{claimant.pk}/" not in staff_client.get(QUEUE).content.decode()
 
 
 def test_rejecting_needs_a_reason_which_the_member_receives(
@@ -113,11 +113,12 @@ def test_staff_screens_for_parties_topics_countries_members_and_the_log_load(
 ):
     make_profile(young_leader)
     for url in (
-        "/admin/network/party/",
-        "/admin/network/topic/",
-        "/admin/network/country/",
+        "/admin/network/parties/",
+        "/admin/network/topics/",
+        "/admin/network/languages/",
+        "/admin/network/countries/",
         "/admin/network/members/",
-        "/admin/network/auditlogentry/",
+        "/admin/network/audit-log/",
         f"/admin/network/members/edit/{young_leader.profile.pk}/",
     ):
         assert staff_client.get(url).status_code == 200, url
@@ -146,7 +147,7 @@ def test_staff_edits_and_safety_mode_from_the_admin_are_audited(staff_client, yo
 def test_country_safety_mode_from_the_admin_is_audited(staff_client):
     country = CountryFactory(iso2="ZZ", name="Zedland")
     response = staff_client.post(
-        f"/admin/network/country/edit/{country.pk}/",
+        f"/admin/network/countries/edit/{country.pk}/",
         {"name": "Zedland", "iso2": "ZZ", "region": country.region_id, "safety_mode": "on"},
     )
     assert response.status_code == 302
