@@ -9,10 +9,10 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from network import privacy
+from network import indexing, privacy
 from network.models import (
     Country,
     DirectoryEntry,
@@ -107,6 +107,14 @@ class DirectoryFilter(django_filters.FilterSet):
     def __init__(self, *args: Any, viewer: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.viewer = viewer
+        self._tags: list[str] = []
+
+    def filter_queryset(self, queryset: Entries) -> Entries:
+        self._tags = []
+        queryset = super().filter_queryset(queryset)
+        if self._tags:
+            queryset = queryset.filter(search_tags__matches=self._tags)
+        return queryset
 
     def filter_search(self, queryset: Entries, name: str, value: str) -> Entries:
         terms = query_terms(value)
@@ -115,20 +123,21 @@ class DirectoryFilter(django_filters.FilterSet):
         return queryset.filter(privacy.search_q(self.viewer, terms))
 
     def filter_topic(self, queryset: Entries, name: str, value: Topic) -> Entries:
-        # EXISTS, not a join: a member with the topic as both expertise and interest must still
-        # count once, and the planner can stop at the first link.
+        # IN (link ids), not a join: a member with the topic as both expertise and interest
+        # counts once, and the database can start from the topic's links (indexed) instead of
+        # probing them row by row.
         Expertise = MemberProfile.expertise.through
         Interest = MemberProfile.interests.through
-        return queryset.filter(
-            Exists(Expertise.objects.filter(memberprofile_id=OuterRef("pk"), topic=value))
-            | Exists(Interest.objects.filter(memberprofile_id=OuterRef("pk"), topic=value))
+        linked = (
+            Expertise.objects.filter(topic=value)
+            .values("memberprofile_id")
+            .union(Interest.objects.filter(topic=value).values("memberprofile_id"))
         )
+        return queryset.filter(pk__in=linked)
 
     def filter_language(self, queryset: Entries, name: str, value: Language) -> Entries:
-        Link = MemberProfile.languages.through
-        return queryset.filter(
-            Exists(Link.objects.filter(memberprofile_id=OuterRef("pk"), language=value))
-        )
+        self._tags.append(indexing.language_tag(value.pk))
+        return queryset
 
     def filter_mentoring(self, queryset: Entries, name: str, value: str) -> Entries:
         if value == "mentor":

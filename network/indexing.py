@@ -36,7 +36,24 @@ def search_texts(member: Any, profile: Any) -> tuple[str, str]:
     return normalise(" ".join(p for p in parts if p)), normalise(profile.bio)
 
 
-def entry_values(member: Any, profile: Any) -> dict[str, Any]:
+def tag_text(topic_ids: Iterable[int], language_ids: Iterable[int]) -> str:
+    return " ".join(
+        [
+            *(f"t{pk}" for pk in sorted(set(topic_ids))),
+            *(f"l{pk}" for pk in sorted(set(language_ids))),
+        ]
+    )
+
+
+def topic_tag(topic_id: int) -> str:
+    return f"t{topic_id}"
+
+
+def language_tag(language_id: int) -> str:
+    return f"l{language_id}"
+
+
+def entry_values(member: Any, profile: Any, tags: str) -> dict[str, Any]:
     """The directory row of ``member`` (duck-typed: works with migration-time models too)."""
     country = member.country
     base, bio = search_texts(member, profile)
@@ -57,15 +74,33 @@ def entry_values(member: Any, profile: Any) -> dict[str, Any]:
         "joined": member.date_joined,
         "search_base": base if postgres else "",
         "search_full": f"{base} {bio}" if postgres else "",
+        "search_tags": tags if postgres else "",
     }
 
 
-def _fts_replace(rows: list[tuple[int, str, str]]) -> None:
+def _fts_replace(rows: list[tuple[int, str, str, str]], *, delete: bool = True) -> None:
     if connection.vendor != "sqlite" or not rows:
         return
     with connection.cursor() as cursor:
-        cursor.executemany(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [(r[0],) for r in rows])
-        cursor.executemany(f"INSERT INTO {FTS_TABLE} (rowid, base, bio) VALUES (%s, %s, %s)", rows)
+        if delete:
+            cursor.executemany(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [(r[0],) for r in rows])
+        cursor.executemany(
+            f"INSERT INTO {FTS_TABLE} (rowid, base, bio, tags) VALUES (%s, %s, %s, %s)", rows
+        )
+
+
+def _tags_for(profile_ids: list[int], MemberProfile: Any) -> dict[int, str]:
+    """Tag text per profile: three queries for any number of profiles."""
+    topics: dict[int, list[int]] = {pk: [] for pk in profile_ids}
+    languages: dict[int, list[int]] = {pk: [] for pk in profile_ids}
+    for through in (MemberProfile.expertise.through, MemberProfile.interests.through):
+        rows = through.objects.filter(memberprofile_id__in=profile_ids)
+        for profile_id, topic_id in rows.values_list("memberprofile_id", "topic_id"):
+            topics[profile_id].append(topic_id)
+    rows = MemberProfile.languages.through.objects.filter(memberprofile_id__in=profile_ids)
+    for profile_id, language_id in rows.values_list("memberprofile_id", "language_id"):
+        languages[profile_id].append(language_id)
+    return {pk: tag_text(topics[pk], languages[pk]) for pk in profile_ids}
 
 
 def _fts_delete(profile_ids: Iterable[int]) -> None:
@@ -88,10 +123,11 @@ def sync_member(member: Any) -> None:
         DirectoryEntry.objects.filter(pk=profile.pk).delete()
         _fts_delete([profile.pk])
         return
-    values = entry_values(member, profile)
+    tags = _tags_for([profile.pk], MemberProfile)[profile.pk]
+    values = entry_values(member, profile, tags)
     DirectoryEntry.objects.update_or_create(profile_id=profile.pk, defaults=values)
     base, bio = search_texts(member, profile)
-    _fts_replace([(profile.pk, base, bio)])
+    _fts_replace([(profile.pk, base, bio, tags)])
 
 
 def sync_profiles(profiles: Any = None, *, models: Any = None, batch_size: int = 2000) -> int:
@@ -108,14 +144,15 @@ def sync_profiles(profiles: Any = None, *, models: Any = None, batch_size: int =
 
     def flush() -> None:
         ids = [p.pk for p in batch]
+        tags = _tags_for(ids, MemberProfile)
         DirectoryEntry.objects.filter(pk__in=ids).delete()
         live = [p for p in batch if p.user.is_active]
         DirectoryEntry.objects.bulk_create(
-            [DirectoryEntry(profile_id=p.pk, **entry_values(p.user, p)) for p in live],
+            [DirectoryEntry(profile_id=p.pk, **entry_values(p.user, p, tags[p.pk])) for p in live],
             batch_size=1000,
         )
         _fts_delete(ids)
-        _fts_replace([(p.pk, *search_texts(p.user, p)) for p in live])
+        _fts_replace([(p.pk, *search_texts(p.user, p), tags[p.pk]) for p in live], delete=False)
 
     for profile in queryset.iterator(chunk_size=batch_size):
         batch.append(profile)

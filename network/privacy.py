@@ -109,11 +109,13 @@ def listable_q(viewer: Any) -> Q:
 
 
 def listable_entries_q(viewer: Any) -> Q:
-    """The same rule for ``DirectoryEntry`` querysets (the directory's own table)."""
-    rule = Q(listed_to__lte=viewer_tier(viewer))
-    if getattr(viewer, "is_authenticated", False):
-        rule |= Q(user_id=viewer.pk)
-    return rule
+    """The same rule for ``DirectoryEntry`` querysets (the directory's own table).
+
+    Lists (directory, search, counts) show the viewer themself by the rule of their tier, like
+    everyone else: no "or it is me" clause, which would stop the database from walking the
+    sort index (measured: 10x slower at 50,000 members). Their own profile page always opens.
+    """
+    return Q(listed_to__lte=viewer_tier(viewer))
 
 
 def search_q(viewer: Any, terms: list[str]) -> Q:
@@ -123,12 +125,9 @@ def search_q(viewer: Any, terms: list[str]) -> Q:
     word only in a hidden bio never makes that member appear (nor count).
     """
     tier = viewer_tier(viewer)
-    rule = Q(bio_audience__lte=tier, search_full__matches=terms) | Q(
+    return Q(bio_audience__lte=tier, search_full__matches=terms) | Q(
         bio_audience__gt=tier, search_base__matches=terms
     )
-    if getattr(viewer, "is_authenticated", False):
-        rule |= Q(user_id=viewer.pk, search_full__matches=terms)
-    return rule
 
 
 def filter_visible_fields(viewer: Any, member: Any, data: dict[str, Any]) -> dict[str, Any]:

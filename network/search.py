@@ -71,10 +71,16 @@ class Matches(Lookup):
     def process_rhs(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         return "%s", [list(self.rhs)]
 
+    @property
+    def exact(self) -> bool:
+        # Tag columns match whole tokens; text columns match word prefixes.
+        return self.lhs.target.name.endswith("_tags")
+
     def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         terms = [t for t in self.rhs if t]
-        tsquery = " & ".join(f"{t}:*" for t in terms) or "''"
+        suffix = "" if self.exact else ":*"
+        tsquery = " & ".join(f"{t}{suffix}" for t in terms) or "''"
         return f"{lhs} @@ to_tsquery('simple', %s)", [*lhs_params, tsquery]
 
     def as_sqlite(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
@@ -83,8 +89,11 @@ class Matches(Lookup):
         if not terms or self.lhs.target.model._meta.db_table != "network_directoryentry":
             return self.as_sql(compiler, connection)
         alias = compiler.quote_name_unless_alias(self.lhs.alias)
-        columns = "base" if self.lhs.target.name == "search_base" else "{base bio}"
-        expression = " AND ".join(f'"{t}"*' for t in terms)
+        columns = {"search_base": "base", "search_tags": "tags"}.get(
+            self.lhs.target.name, "{base bio}"
+        )
+        suffix = "" if self.exact else "*"
+        expression = " AND ".join(f'"{t}"{suffix}' for t in terms)
         return (
             f'{alias}."profile_id" IN (SELECT rowid FROM network_directory_fts '
             "WHERE network_directory_fts MATCH %s)",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from network import indexing
@@ -51,3 +51,25 @@ def index_party_members(sender: Any, instance: Party, created: bool, **kwargs: A
     # Party names are searchable: a renamed party re-indexes its members.
     if not created:
         indexing.sync_profiles(MemberProfile.objects.filter(user__party=instance))
+
+
+def _index_links(sender: Any, instance: Any, action: str, reverse: bool, **kwargs: Any) -> None:
+    # Topics and languages are directory tags: re-index after the links change.
+    if not action.startswith("post_"):
+        return
+    if reverse:  # topic.experts.add(...) and the like: re-index the profiles touched
+        pk_set = kwargs.get("pk_set")
+        profiles = MemberProfile.objects.all() if pk_set is None else None
+        indexing.sync_profiles(
+            profiles if profiles is not None else MemberProfile.objects.filter(pk__in=pk_set)
+        )
+        return
+    indexing.sync_member(instance.user)
+
+
+for _through in (
+    MemberProfile.languages.through,
+    MemberProfile.expertise.through,
+    MemberProfile.interests.through,
+):
+    m2m_changed.connect(_index_links, sender=_through, dispatch_uid=f"index-{_through.__name__}")

@@ -6,6 +6,7 @@ from django.db import migrations
 GIN = [
     ("directory_search_base_gin", "search_base"),
     ("directory_search_full_gin", "search_full"),
+    ("directory_search_tags_gin", "search_tags"),
 ]
 
 
@@ -19,7 +20,7 @@ def create(apps, schema_editor):
     elif vendor == "sqlite":
         schema_editor.execute(
             "CREATE VIRTUAL TABLE IF NOT EXISTS network_directory_fts USING fts5("
-            "base, bio, tokenize = 'unicode61 remove_diacritics 2')"
+            "base, bio, tags, tokenize = 'unicode61 remove_diacritics 2')"
         )
 
 

@@ -124,8 +124,26 @@ def client_for(world: World, viewer: str, target: User) -> Client:
     return client
 
 
+# Lists (directory, search, counts, party lists) show a member to themself by the rule of their
+# own tier (the recluse is a young leader); their profile page always opens for them.
+LIST_SURFACES = {
+    "directory_page",
+    "directory_json",
+    "search",
+    "filter_count",
+    "party_page",
+    "party_list_count",
+}
+
+
 def allowed(viewer: str, audience: Audience) -> bool:
     return viewer == "self" or VIEWER_TIER[viewer] >= audience
+
+
+def listed(viewer: str, audience: Audience, surface: str) -> bool:
+    if viewer == "self" and surface in LIST_SURFACES:
+        return VIEWER_TIER["young_leader"] >= audience
+    return allowed(viewer, audience)
 
 
 def fetch(client: Client, surface: str, target: User, tok: str) -> tuple[str, int | None]:
@@ -192,7 +210,7 @@ def test_hidden_fields_reach_no_surface_the_audience_does_not_allow(
     client = client_for(world, viewer, world.recluse)
     tok = world.tokens["listing"]
     text, count = fetch(client, surface, world.recluse, tok)
-    may = allowed(viewer, audience) and (not csv_viewer or viewer == "alliance_staff")
+    may = listed(viewer, audience, surface) and (not csv_viewer or viewer == "alliance_staff")
     if surface == "party_list_count":
         # The party has the subject (public) and the recluse: the count must not betray them.
         expected = 2 if may else 1
