@@ -17,7 +17,6 @@ from network.models import (
     Country,
     DirectoryEntry,
     Language,
-    MemberProfile,
     Party,
     Region,
     Topic,
@@ -123,17 +122,10 @@ class DirectoryFilter(django_filters.FilterSet):
         return queryset.filter(privacy.search_q(self.viewer, terms))
 
     def filter_topic(self, queryset: Entries, name: str, value: Topic) -> Entries:
-        # IN (link ids), not a join: a member with the topic as both expertise and interest
-        # counts once, and the database can start from the topic's links (indexed) instead of
-        # probing them row by row.
-        Expertise = MemberProfile.expertise.through
-        Interest = MemberProfile.interests.through
-        linked = (
-            Expertise.objects.filter(topic=value)
-            .values("memberprofile_id")
-            .union(Interest.objects.filter(topic=value).values("memberprofile_id"))
-        )
-        return queryset.filter(pk__in=linked)
+        # Topics (expertise or interest) and languages are exact-match tags on the directory
+        # row, matched together in one full-text index lookup (see filter_queryset).
+        self._tags.append(indexing.topic_tag(value.pk))
+        return queryset
 
     def filter_language(self, queryset: Entries, name: str, value: Language) -> Entries:
         self._tags.append(indexing.language_tag(value.pk))

@@ -184,7 +184,9 @@ def test_party_directory_filters_by_region_and_lists_visible_members(young_leade
     africa = RegionFactory(code="africa")
     kenya = CountryFactory(iso2="KE", name="Kenya", region=africa)
     party = PartyFactory(name="Kenya Labour", country=kenya)
-    PartyFactory(name="Elsewhere Party")
+    PartyFactory(
+        name="Elsewhere Party", country=CountryFactory(region=RegionFactory(code="europe"))
+    )
     MemberFactory(display_name="Party Public", party=party, with_profile={"listing_audience": 0})
     MemberFactory(display_name="Party Private", party=party, with_profile={"listing_audience": 3})
     client = Client()
