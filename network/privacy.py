@@ -125,8 +125,12 @@ def search_q(viewer: Any, terms: list[str]) -> Q:
     word only in a hidden bio never makes that member appear (nor count).
     """
     tier = viewer_tier(viewer)
-    return Q(bio_audience__lte=tier, search_full__matches=terms) | Q(
-        bio_audience__gt=tier, search_base__matches=terms
+    # (bio visible AND full matches) OR (bio hidden AND base matches), rewritten with the
+    # index-friendly condition first (base is part of full, so base matching implies full
+    # matching): the database narrows by the full-text index, then rechecks the few rows
+    # whose bio this viewer may not read.
+    return Q(search_full__matches=terms) & (
+        Q(bio_audience__lte=tier) | Q(search_base__matches=terms)
     )
 
 
