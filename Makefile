@@ -1,5 +1,6 @@
 # Alliance Network: `make run` to try it, `make test` to check it. `make help` for the rest.
 SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 PYTHON_BIN ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -19,10 +20,11 @@ $(STAMPS):
 
 $(PY):
 	$(PYTHON_BIN) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	scripts/pip.sh $(PY) -m pip install --quiet --upgrade pip
 
 $(STAMPS)/python: pyproject.toml constraints.txt | $(PY) $(STAMPS)
-	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	scripts/pip.sh $(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@$(PY) -c "import django, wagtail, channels, daphne, allauth, playwright, pytest_django"
 	@touch $@
 
 $(STAMPS)/node: package.json package-lock.json | $(STAMPS)
@@ -37,7 +39,7 @@ messages: $(STAMPS)/python ## Compile the EN/FR/ES translation catalogues
 setup: install messages ## Migrate, collect static files and seed the demo network (once)
 	@$(DEV_SETTINGS) $(PY) manage.py migrate --no-input -v0
 	@$(DEV_SETTINGS) $(PY) manage.py collectstatic --no-input -v0
-	@if [ ! -f $(STAMPS)/seeded ]; then $(DEV_SETTINGS) $(PY) manage.py seed_demo && touch $(STAMPS)/seeded; fi
+	@$(DEV_SETTINGS) $(PY) manage.py seed_demo --if-empty
 
 run: setup ## Set everything up and serve http://127.0.0.1:8000 with daphne
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"

@@ -9,6 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.sitemaps import AllLanguagesSitemap
 from network import views as network_views
 from realtime import views as realtime_views
 
@@ -22,7 +23,7 @@ urlpatterns = [
     path("django-admin/", network_views.django_admin_redirect),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": AllLanguagesSitemap}}, name="sitemap"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -35,6 +36,11 @@ urlpatterns += i18n_patterns(
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )
+
+if settings.BENCHMARK_VIEWS:
+    from cms.views import bench_bare
+
+    urlpatterns.insert(0, path("bench/bare", bench_bare))
 
 if settings.DEBUG:
     from django.conf.urls.static import static

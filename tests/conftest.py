@@ -113,7 +113,7 @@ def redis_url() -> str:
 
 
 @pytest.fixture
-def live_server_daphne(transactional_db, tmp_path):  # type: ignore[no-untyped-def]
+def live_server_daphne(transactional_db, home_page, tmp_path):  # type: ignore[no-untyped-def]
     """A real daphne process serving the test database (for browser and multi-process tests)."""
     server = services.DaphneServer(mail_dir=tmp_path / "mail")
     server.start()

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Serves published pages to anonymous visitors from the cache (see cms/middleware.py).
+    "cms.middleware.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -73,6 +75,7 @@ MIDDLEWARE = [
     "network.middleware.AdminFramingMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "network.middleware.StaffTwoFactorMiddleware",
+    "cms.middleware.AdminAreaGuardMiddleware",
     "network.middleware.MemberLanguageMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -261,6 +264,12 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILEMBEDS_FINDERS = [{"class": "wagtail.embeds.finders.oembed"}]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAILIMAGES_IMAGE_MODEL = "wagtailimages.Image"
+
+# --- Published site ---------------------------------------------------------------------------
+# Whole-page cache for anonymous visitors (cms.middleware); off only to measure rendering.
+CMS_PAGE_CACHE = env.get_bool("CMS_PAGE_CACHE", True)
+# Exposes /bench/bare, the baseline view of benchmarks/pages.py. Never on in production.
+BENCHMARK_VIEWS = env.get_bool("BENCHMARK_VIEWS", False)
 
 # --- Realtime -------------------------------------------------------------------------------
 REALTIME = {

@@ -21,8 +21,19 @@ class Command(BaseCommand):
             default=1,
             help="Multiply the generated members (210 gives about 50,000).",
         )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when the demo is already there (used by `make run`).",
+        )
 
-    def handle(self, *args, scale: int = 1, **options) -> None:
+    def handle(self, *args, scale: int = 1, if_empty: bool = False, **options) -> None:
+        from network.models import User
+
+        if if_empty and User.objects.filter(email="admin@alliance.example").exists():
+            self.stdout.write("Demo network already seeded (run `manage.py seed_demo` to top up).")
+            self._print_logins()
+            return
         if scale < 1:
             self.stderr.write("--scale must be 1 or more")
             return
@@ -35,9 +46,13 @@ class Command(BaseCommand):
                     raise
                 continue
             module.seed(scale=scale, stdout=self.stdout)
+        self.stdout.write(f"\nDemo ready in {time.perf_counter() - started:.1f} s.")
+        self._print_logins()
+
+    def _print_logins(self) -> None:
         from network.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_logins
 
-        self.stdout.write(f"\nDemo ready in {time.perf_counter() - started:.1f} s. Sign in with:")
+        self.stdout.write("Sign in with:")
         for email, role, name in demo_logins():
             self.stdout.write(f"  {email:<32} {role:<32} {name}")
         self.stdout.write(f"  password for all: {DEMO_PASSWORD}")

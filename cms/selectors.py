@@ -1,0 +1,269 @@
+"""Reads for the published site. Every listing here shows only live, public pages."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any, NamedTuple
+
+from django.apps import apps
+from django.core.cache import cache
+from django.core.exceptions import FieldError
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.images import get_image_model
+from wagtail.models import Page, PageViewRestriction
+
+from cms.cache import PAGE_TTL, versioned_key
+
+logger = logging.getLogger(__name__)
+
+# Renditions used by listings; prefetched so a list of N items costs one rendition query.
+LIST_RENDITION = "fill-640x360"
+FIGURES_KEY = "cms:network-figures"
+FIGURES_TTL = 300
+TOPICS_KEY = "cms:topics"
+
+
+class TranslationLinks(NamedTuple):
+    # Language code -> URL of this page, or of its nearest translated ancestor (for the switcher).
+    switcher: dict[str, str]
+    # Language code -> URL of an exact translation of this page (for hreflang alternates).
+    alternates: dict[str, str]
+
+
+def _restricted_paths() -> list[str]:
+    key = versioned_key("restricted-paths")
+    paths = cache.get(key)
+    if paths is None:
+        paths = list(PageViewRestriction.objects.values_list("page__path", flat=True))
+        cache.set(key, paths, PAGE_TTL)
+    return paths
+
+
+def public(queryset: QuerySet) -> QuerySet:
+    """Live pages outside every view-restricted subtree (Wagtail's ``.public()``, cached).
+
+    Private pages must never reach listings, feeds, sitemaps or search; the restricted paths
+    are cached against the content version, which any restriction change bumps.
+    """
+    queryset = queryset.filter(live=True)
+    private = Q()
+    for path in _restricted_paths():
+        private |= Q(path__startswith=path)
+    return queryset.exclude(private) if private else queryset
+
+
+def _with_list_images(queryset: QuerySet) -> QuerySet:
+    renditions = get_image_model().get_rendition_model().objects.filter(filter_spec=LIST_RENDITION)
+    return queryset.select_related("featured_image").prefetch_related(
+        Prefetch("featured_image__renditions", queryset=renditions)
+    )
+
+
+def translation_links(*, page: Page, request: HttpRequest) -> TranslationLinks:
+    """URLs of ``page`` in each language, falling back to its nearest translated ancestor.
+
+    One query (the page, its ancestors and all their live translations), cached per page.
+    """
+    key = versioned_key("translations", page.pk, request.get_host())
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    steplen = Page.steplen
+    # depth >= 2: the tree root is never a page in any language.
+    paths = [page.path[:end] for end in range(2 * steplen, len(page.path) + 1, steplen)]
+    rows = (
+        Page.objects.filter(
+            translation_key__in=Page.objects.filter(path__in=paths).values("translation_key"),
+            live=True,
+        )
+        .select_related("locale")
+        .only("id", "path", "url_path", "depth", "translation_key", "locale__language_code")
+    )
+    nearest: dict[str, tuple[int, str]] = {}
+    alternates: dict[str, str] = {}
+    for row in rows:
+        url = row.get_url(request)
+        if not url:
+            continue
+        code = row.locale.language_code
+        if row.translation_key == page.translation_key:
+            alternates[code] = url
+        if code not in nearest or row.depth > nearest[code][0]:
+            nearest[code] = (row.depth, url)
+    links = TranslationLinks(
+        switcher={code: url for code, (_depth, url) in nearest.items()}, alternates=alternates
+    )
+    cache.set(key, links, PAGE_TTL)
+    return links
+
+
+def news_topics() -> list[Any]:
+    """The shared topic taxonomy (changes rarely: cached for a few minutes)."""
+    topics = cache.get(TOPICS_KEY)
+    if topics is None:
+        from network.models import Topic
+
+        topics = list(Topic.objects.all())
+        cache.set(TOPICS_KEY, topics, PAGE_TTL)
+    return topics
+
+
+def news_listing(*, index: Page, topic: Any = None) -> QuerySet:
+    from cms.models import NewsPage
+
+    queryset = public(NewsPage.objects.child_of(index))
+    if topic is not None:
+        queryset = queryset.filter(topics=topic)
+    return (
+        _with_list_images(queryset)
+        .prefetch_related("topics")
+        .defer_streamfields()
+        .order_by("-date", "-pk")
+    )
+
+
+def news_for_feed(*, language: str, topic: Any = None, limit: int = 30) -> list[Any]:
+    from cms.models import NewsPage
+
+    queryset = public(NewsPage.objects.filter(locale__language_code=language))
+    if topic is not None:
+        queryset = queryset.filter(topics=topic)
+    queryset = queryset.select_related("author").prefetch_related("topics")
+    return list(queryset.defer_streamfields().order_by("-date", "-pk")[:limit])
+
+
+def latest_news(*, locale_id: int, limit: int = 3) -> list[Any]:
+    from cms.models import NewsPage
+
+    queryset = public(NewsPage.objects.filter(locale_id=locale_id))
+    return list(_with_list_images(queryset).defer_streamfields().order_by("-date", "-pk")[:limit])
+
+
+def upcoming_events(*, locale_id: int, limit: int = 3) -> list[Any]:
+    from cms.models import EventPage
+
+    queryset = public(EventPage.objects.filter(locale_id=locale_id, end__gte=timezone.now()))
+    return list(queryset.select_related("country").defer_streamfields().order_by("start")[:limit])
+
+
+def event_listings(*, index: Page, past_limit: int = 24) -> tuple[list[Any], list[Any]]:
+    from cms.models import EventPage
+
+    now = timezone.now()
+    queryset = public(EventPage.objects.child_of(index)).select_related("country")
+    queryset = queryset.defer_streamfields()
+    upcoming = list(queryset.filter(end__gte=now).order_by("start"))
+    past = list(queryset.filter(end__lt=now).order_by("-start")[:past_limit])
+    return upcoming, past
+
+
+def calendar_events(*, language: str, limit: int = 200) -> list[Any]:
+    """Events of one language for its calendar feed: upcoming first, then the recent past."""
+    from cms.models import EventPage
+
+    since = timezone.now() - timedelta(days=365)
+    queryset = public(EventPage.objects.filter(locale__language_code=language, end__gte=since))
+    return list(queryset.defer_streamfields().order_by("start")[:limit])
+
+
+def resolution_listing(*, index: Page) -> list[Any]:
+    from cms.models import ResolutionPage
+
+    queryset = public(ResolutionPage.objects.child_of(index))
+    return list(
+        queryset.select_related("adopted_at")
+        .prefetch_related("sponsoring_parties")
+        .defer_streamfields()
+        .order_by("-date", "-pk")
+    )
+
+
+def related_pages(*, page: Any) -> list[Page]:
+    ids = [link.related_page_id for link in page.related_links.all()]
+    if not ids:
+        return []
+    return list(public(Page.objects.filter(pk__in=ids)).only("id", "title", "url_path"))
+
+
+def news_feed_urls(*, topic: Any = None) -> dict[str, str]:
+    if topic is not None:
+        return {
+            "rss": reverse("cms:topic_news_feed", args=[topic.slug]),
+            "atom": reverse("cms:topic_news_atom", args=[topic.slug]),
+        }
+    return {"rss": reverse("cms:news_feed"), "atom": reverse("cms:news_atom")}
+
+
+def search_pages(*, query: str, locale_id: int | None = None) -> Any:
+    """Full-text search over live, public pages (in one language when ``locale_id`` is set)."""
+    queryset = public(Page.objects.all())
+    if locale_id is not None:
+        queryset = queryset.filter(locale_id=locale_id)
+    return queryset.search(query)
+
+
+# --- Live network figures -------------------------------------------------------------------
+
+
+def _count_model(app_label: str, model_name: str, **filters: Any) -> int:
+    """Count rows of another app's model, or 0 while that app has not built it yet."""
+    try:
+        model = apps.get_model(app_label, model_name)
+        return model.objects.filter(**filters).count()
+    except (LookupError, FieldError, ValueError) as exc:
+        logger.debug("figure unavailable: %s.%s (%s)", app_label, model_name, exc)
+        return 0
+
+
+def _active_mentorships() -> int:
+    try:
+        from mentoring import selectors as mentoring_selectors  # type: ignore[attr-defined]
+
+        return int(mentoring_selectors.count_active_mentorships())
+    except (ImportError, AttributeError, TypeError):
+        return _count_model("mentoring", "Mentorship", status="active")
+
+
+def _discussions_this_week() -> int:
+    since = timezone.now() - timedelta(days=7)
+    try:
+        from forums import selectors as forum_selectors  # type: ignore[attr-defined]
+
+        return int(forum_selectors.count_discussions_since(since=since))
+    except (ImportError, AttributeError, TypeError):
+        return _count_model("forums", "Thread", created_at__gte=since)
+
+
+def network_figures() -> dict[str, Any]:
+    """Members by region, active mentorships and this week's discussions (cached 5 minutes).
+
+    Mentoring and forums are separate apps that may not exist yet: their figures are 0 then.
+    """
+    figures = cache.get(FIGURES_KEY)
+    if figures is not None:
+        return figures
+    from network.models import Region, User
+
+    regions = list(
+        Region.objects.annotate(
+            members=Count(
+                "countries__members",
+                filter=Q(countries__members__is_active=True),
+            )
+        )
+        .filter(members__gt=0)
+        .order_by("-members")
+        .values("code", "name", "members")
+    )
+    figures = {
+        "members": User.objects.filter(is_active=True).count(),
+        "regions": regions,
+        "active_mentorships": _active_mentorships(),
+        "discussions_this_week": _discussions_this_week(),
+    }
+    cache.set(FIGURES_KEY, figures, FIGURES_TTL)
+    return figures
