@@ -11,18 +11,7 @@ class MentoringConfig(AppConfig):
         from mentoring import permissions
         from realtime import streams
 
-        def replay(user: object, key: str, after: int) -> tuple[list[dict], bool]:
-            # Re-checks access on every catch-up: a member who left sees nothing new.
-            from realtime.models import StreamEvent
-
-            if not permissions.authorise_conversation_stream(user, key):
-                return [], True
-            rows = StreamEvent.objects.filter(stream=f"conversation:{key}", seq__gt=after)
-            events = [
-                {"seq": e.seq, "event": e.event, "data": e.data} for e in rows.order_by("seq")[:200]
-            ]
-            return events, len(events) < 200
-
+        # Catch-up reads realtime's event log and re-runs this same check first.
         streams.register(
-            streams.StreamKind("conversation", permissions.authorise_conversation_stream, replay)
+            streams.StreamKind("conversation", permissions.authorise_conversation_stream)
         )
