@@ -47,7 +47,25 @@ GLOBAL_PERMISSIONS = (
 
 
 def _permission(app_label: str, codename: str) -> Permission:
-    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+    permission = Permission.objects.filter(
+        content_type__app_label=app_label, codename=codename
+    ).first()
+    if permission is None and (app_label, codename) == ("wagtail_localize", "submit_translation"):
+        # Created by a wagtail-localize data migration, so a database flush (transactional
+        # tests) removes it; recreate it the way that migration does.
+        from django.contrib.contenttypes.models import ContentType
+
+        content_type, _ = ContentType.objects.get_or_create(
+            app_label="wagtail_localize", model="translation"
+        )
+        permission, _ = Permission.objects.get_or_create(
+            content_type=content_type,
+            codename=codename,
+            defaults={"name": "Can submit translations"},
+        )
+    if permission is None:
+        raise Permission.DoesNotExist(f"{app_label}.{codename}")
+    return permission
 
 
 def _grant_pages(group: Group, pages: Iterable[Page], codenames: Iterable[str]) -> None:
@@ -59,7 +77,7 @@ def _grant_pages(group: Group, pages: Iterable[Page], codenames: Iterable[str]) 
 
 def _grant_common(group: Group) -> None:
     group.permissions.add(*(_permission(app, code) for app, code in GLOBAL_PERMISSIONS))
-    root_collection = Collection.get_first_root_node()
+    root_collection = Collection.get_first_root_node() or Collection.add_root(name="Root")
     for app_label, codename in COLLECTION_PERMISSIONS:
         GroupCollectionPermission.objects.get_or_create(
             group=group, collection=root_collection, permission=_permission(app_label, codename)
