@@ -198,12 +198,18 @@ def news_feed_urls(*, topic: Any = None) -> dict[str, str]:
     return {"rss": reverse("cms:news_feed"), "atom": reverse("cms:news_atom")}
 
 
-def search_pages(*, query: str, locale_id: int | None = None) -> Any:
-    """Full-text search over live, public pages (in one language when ``locale_id`` is set)."""
+def search_pages(*, query: str, locale_id: int | None = None, language: str | None = None) -> Any:
+    """Full-text search over live, public pages (in one language when ``locale_id`` is set).
+
+    ``language`` chooses the stemming of the query on PostgreSQL (see ``cms.search``); it should
+    be the language of ``locale_id``.
+    """
+    from cms.search import backend_for_language
+
     queryset = public(Page.objects.all())
     if locale_id is not None:
         queryset = queryset.filter(locale_id=locale_id)
-    return queryset.search(query)
+    return backend_for_language(language).search(query, queryset)
 
 
 # --- Live network figures -------------------------------------------------------------------
