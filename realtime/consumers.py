@@ -3,14 +3,27 @@
 Frames from the client are JSON objects with a ``type``: ``subscribe`` (``stream``, optional
 ``last_seq``), ``unsubscribe`` (``stream``) and ``ping``. Every frame is validated; a bad one
 gets an ``error`` frame in the member's language and never closes the socket by itself.
+
+Frames to the client: ``subscribed`` (``stream``, ``seq`` = the stream's head when the
+subscription went live), ``event`` (``stream``, ``event``, ``seq``, ``data``), ``skip``
+(``stream``, ``seq``: an event this member may not see), ``reset`` (``stream``, ``seq``: more
+was missed than the replay cap; reload the view), ``revoked`` (``stream``: access to it ended;
+remove its content from view), ``status`` (``live``: false while the live layer is down),
+``error`` and ``pong``. Close codes: 4401 access changed, 4012 reconnect and catch up.
+
+Catch-up without loss: a subscription joins the live stream first and buffers what arrives,
+then reads the head sequence and the missed events from the database, sends those, then the
+buffered events above the head. Duplicates are dropped by sequence here and in the client.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -18,6 +31,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from realtime import streams
+from realtime.hub import CLOSE_REVOKED, Hub, Message, encode_event, encode_skip, get_hub
 
 ERROR_BAD_JSON = "bad_json"
 ERROR_BAD_FRAME = "bad_frame"
@@ -25,6 +39,9 @@ ERROR_FORBIDDEN = "forbidden"
 ERROR_TOO_LARGE = "too_large"
 ERROR_RATE = "rate_limited"
 ERROR_TOO_MANY = "too_many_subscriptions"
+
+# The socket's own user changed under it (deactivated, password changed, role lost).
+_USER_STALE = "user_stale"
 
 
 def _error_messages() -> dict[str, str]:
@@ -38,16 +55,72 @@ def _error_messages() -> dict[str, str]:
     }
 
 
+class _Follow:
+    """One socket's subscription to one stream."""
+
+    __slots__ = ("buffer", "floor", "holds", "key", "kind")
+
+    def __init__(self, kind: streams.StreamKind, key: str) -> None:
+        self.kind = kind
+        self.key = key
+        # While ``holds`` > 0 (catch-up or re-authorisation running) live events wait here.
+        self.holds = 0
+        self.buffer: list[Message] = []
+        # Events at or below this sequence were already sent by the replay.
+        self.floor = 0
+
+
+def _innermost_send(send: Any) -> Any:
+    """The server's own ``send`` under channels' session wrapper, which only matters for
+    ``websocket.accept`` (session save) yet inspects the session on every frame."""
+    for _depth in range(5):
+        owner = getattr(send, "__self__", None)
+        inner = getattr(owner, "real_send", None)
+        if inner is None:
+            break
+        send = inner
+    return send
+
+
+def _find_protocol(send: Any) -> Any:
+    """daphne passes ``partial(server.handle_reply, protocol)`` as ``send``: its Twisted
+    transport tells how many bytes wait for a slow client. Other servers: unknown (None)."""
+    if isinstance(send, functools.partial) and send.args:
+        protocol = send.args[0]
+        if hasattr(protocol, "transport") and hasattr(protocol, "dropConnection"):
+            return protocol
+    return None
+
+
 class HubConsumer(AsyncWebsocketConsumer):
+    # No channel layer per socket: stream events come through the per-process hub
+    # (realtime.hub), which needs no per-socket state in Redis and no consumer handler call.
+    channel_layer_alias = "__realtime_hub_no_channel_layer__"
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Channels >= 4.2 hops to a thread before every handler to close old database
+        # connections (55% of server CPU in a broadcast profile). This consumer reaches the
+        # database only through database_sync_to_async, which closes them itself.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
     async def connect(self) -> None:
         self.user = self.scope.get("user")
-        self.subscriptions: set[str] = set()
+        authenticated = bool(getattr(self.user, "is_authenticated", False))
+        self.user_id: int | None = self.user.pk if authenticated else None
+        self.epoch = getattr(self.user, "access_epoch", 0) if authenticated else 0
+        self.following: dict[str, _Follow] = {}
         self.language = self._language()
+        self.closed = False
         self._window_start = time.monotonic()
         self._window_frames = 0
+        self._raw_send = _innermost_send(self.base_send)
+        self._protocol = _find_protocol(self._raw_send)
+        self.hub: Hub = get_hub()
         await self.accept()
-        if getattr(self.user, "is_authenticated", False):
-            await self.channel_layer.group_add(streams.user_group(self.user.pk), self.channel_name)
+        self.hub.attach(self)
 
     def _language(self) -> str:
         query = self.scope.get("query_string", b"").decode()
@@ -57,13 +130,93 @@ class HubConsumer(AsyncWebsocketConsumer):
         return getattr(self.user, "preferred_language", None) or "en"
 
     async def disconnect(self, code: int) -> None:
-        for stream in list(self.subscriptions):
-            await self.channel_layer.group_discard(streams.group_name(stream), self.channel_name)
-        if getattr(self.user, "is_authenticated", False):
-            await self.channel_layer.group_discard(
-                streams.user_group(self.user.pk), self.channel_name
-            )
+        self.closed = True
+        self.hub.detach(self)
 
+    # --- what the hub calls (realtime.hub.Follower) -----------------------------------------------
+    def follows(self, stream: str) -> bool:
+        return stream in self.following
+
+    def backlog_bytes(self) -> int:
+        transport = getattr(self._protocol, "transport", None)
+        if transport is None:
+            return 0
+        try:
+            return len(transport.dataBuffer) - transport.offset + transport._tempDataLen
+        except AttributeError:
+            return 0
+
+    def abort(self) -> None:
+        """Drop a stalled client without queueing anything more for it."""
+        self.closed = True
+        if self._protocol is not None:
+            self._protocol.dropConnection(abort=True)
+
+    async def deliver(self, stream: str, message: Message) -> None:
+        follow = self.following.get(stream)
+        if follow is None or self.closed:
+            return
+        if follow.holds:
+            follow.buffer.append(message)
+            return
+        if message.seq and message.seq <= follow.floor:
+            return
+        await self._send_message(follow, message)
+
+    async def _send_message(self, follow: _Follow, message: Message) -> None:
+        text = message.text
+        event_filter = follow.kind.event_filter
+        if event_filter is not None:
+            payload = message.payload
+            if not event_filter(self.user, follow.key, payload["event"], payload["data"]):
+                if not message.seq:
+                    return
+                text = message.skip_text
+        await self._raw_send({"type": "websocket.send", "text": text})
+        self.hub.stats.delivered += 1
+
+    async def notify(self, text: str) -> None:
+        if not self.closed:
+            await self._raw_send({"type": "websocket.send", "text": text})
+
+    async def close_socket(self, code: int) -> None:
+        if not self.closed:
+            self.closed = True
+            await self.close(code=code)
+
+    def pause(self, stream: str) -> None:
+        follow = self.following.get(stream)
+        if follow is not None:
+            follow.holds += 1
+
+    async def recheck(self, stream: str, verdicts: dict[int | None, bool]) -> None:
+        """After ``revoke_stream``: keep following if still allowed, else say ``revoked``."""
+        follow = self.following.get(stream)
+        if follow is None or self.closed:
+            return
+        if verdicts.get(self.user_id, False):
+            await self._release(stream, follow)
+            return
+        await self._drop(stream)
+
+    async def _drop(self, stream: str) -> None:
+        self.following.pop(stream, None)
+        self.hub.leave(stream, self)
+        await self.send(text_data=json.dumps({"type": "revoked", "stream": stream}))
+
+    async def _release(self, stream: str, follow: _Follow) -> None:
+        follow.holds = max(0, follow.holds - 1)
+        if follow.holds:
+            return
+        pending, follow.buffer = follow.buffer, []
+        for message in sorted(pending, key=lambda m: m.seq):
+            if message.seq and message.seq <= follow.floor:
+                continue
+            if self.closed or self.following.get(stream) is not follow:
+                return
+            await self._send_message(follow, message)
+
+    # --- frames from the client ----------------------------------------------------------------
     async def send_error(self, code: str, stream: str | None = None) -> None:
         with translation.override(self.language):
             message = _error_messages()[code]
@@ -111,37 +264,137 @@ class HubConsumer(AsyncWebsocketConsumer):
         stream = frame.get("stream")
         parsed = streams.parse(stream) if isinstance(stream, str) else None
         kind = streams.get(parsed[0]) if parsed else None
-        if parsed is None or kind is None:
+        last_seq = frame.get("last_seq")
+        if (
+            parsed is None
+            or kind is None
+            or (last_seq is not None and (type(last_seq) is not int or last_seq < 0))
+        ):
             await self.send_error(ERROR_BAD_FRAME, stream if isinstance(stream, str) else None)
             return
-        if stream in self.subscriptions:
-            await self.send(text_data=json.dumps({"type": "subscribed", "stream": stream}))
-            return
-        if len(self.subscriptions) >= settings.REALTIME["MAX_SUBSCRIPTIONS"]:
+        assert isinstance(stream, str)
+        follow = self.following.get(stream)
+        if follow is None and len(self.following) >= settings.REALTIME["MAX_SUBSCRIPTIONS"]:
             await self.send_error(ERROR_TOO_MANY, stream)
             return
-        allowed = await database_sync_to_async(kind.authorise)(self.user, parsed[1])
-        if not allowed:
-            await self.send_error(ERROR_FORBIDDEN, stream)
+        new = follow is None
+        if follow is None:
+            follow = self.following[stream] = _Follow(kind, parsed[1])
+        # Join the live stream first and hold what arrives, so nothing published while the
+        # database is read below can fall between the replay and the live events.
+        follow.holds += 1
+        await self.hub.join(stream, self)
+        outcome = await database_sync_to_async(_prepare_subscription)(
+            user=self.user,
+            epoch=self.epoch,
+            kind=kind,
+            key=parsed[1],
+            stream=stream,
+            last_seq=last_seq,
+        )
+        if self.closed or self.following.get(stream) is not follow:
             return
-        self.subscriptions.add(stream)
-        await self.channel_layer.group_add(streams.group_name(stream), self.channel_name)
-        await self.send(text_data=json.dumps({"type": "subscribed", "stream": stream}))
+        if outcome["status"] == _USER_STALE:
+            await self.close_socket(CLOSE_REVOKED)
+            return
+        if outcome["status"] != "ok":
+            self.following.pop(stream, None)
+            self.hub.leave(stream, self)
+            if new:
+                await self.send_error(ERROR_FORBIDDEN, stream)
+            else:
+                await self.send(text_data=json.dumps({"type": "revoked", "stream": stream}))
+            return
+        head = outcome["head"]
+        if outcome["reset"]:
+            await self.send(text_data=json.dumps({"type": "reset", "stream": stream, "seq": head}))
+        for text in outcome["texts"]:
+            await self.base_send({"type": "websocket.send", "text": text})
+        follow.floor = max(follow.floor, head)
+        await self.send(text_data=json.dumps({"type": "subscribed", "stream": stream, "seq": head}))
+        await self._release(stream, follow)
 
     async def on_unsubscribe(self, frame: dict[str, Any]) -> None:
         stream = frame.get("stream")
-        if isinstance(stream, str) and stream in self.subscriptions:
-            self.subscriptions.discard(stream)
-            await self.channel_layer.group_discard(streams.group_name(stream), self.channel_name)
+        if isinstance(stream, str) and stream in self.following:
+            self.following.pop(stream, None)
+            self.hub.leave(stream, self)
         await self.send(text_data=json.dumps({"type": "unsubscribed", "stream": stream}))
 
-    # --- messages from the channel layer ---------------------------------------------------
 
-    async def stream_event(self, message: dict[str, Any]) -> None:
-        """Relay an event published by an app's ``events.py`` (already encoded once)."""
-        if message.get("stream") in self.subscriptions:
-            await self.send(text_data=message["text"])
+def _user_is_current(user: Any, epoch: int) -> bool:
+    """The socket's user is still active and no access change happened since it connected."""
+    if not getattr(user, "is_authenticated", False):
+        return True
+    from django.contrib.auth import get_user_model
 
-    async def access_revoked(self, message: dict[str, Any]) -> None:
-        """The member logged out, changed password or lost access: stop at once."""
-        await self.close(code=4401)
+    row = (
+        get_user_model().objects.filter(pk=user.pk).values_list("is_active", "access_epoch").first()
+    )
+    return row is not None and row[0] and row[1] == epoch
+
+
+def _prepare_subscription(
+    *,
+    user: Any,
+    epoch: int,
+    kind: streams.StreamKind,
+    key: str,
+    stream: str,
+    last_seq: int | None,
+) -> dict[str, Any]:
+    """In a worker thread: authorise, then read the head and the events after ``last_seq``."""
+    from realtime.models import StreamCursor, StreamEvent
+
+    if not _user_is_current(user, epoch):
+        return {"status": _USER_STALE}
+    if not kind.authorise(user, key):
+        return {"status": ERROR_FORBIDDEN}
+    head = StreamCursor.objects.filter(stream=stream).values_list("last_seq", flat=True).first()
+    head = head or 0
+    result: dict[str, Any] = {"status": "ok", "head": head, "texts": [], "reset": False}
+    if last_seq is None or last_seq == head:
+        return result
+    cap = settings.REALTIME.get("REPLAY_CAP", 200)
+    if last_seq > head or head - last_seq > cap:
+        # Too far behind (or ahead of a reset log): the client reloads its view instead.
+        result["reset"] = True
+        return result
+    rows = (
+        StreamEvent.objects.filter(stream=stream, seq__gt=last_seq, seq__lte=head)
+        .order_by("seq")
+        .values_list("seq", "event", "data")
+    )
+    texts = result["texts"]
+    for seq, event, data in rows:
+        if kind.event_filter is not None and not kind.event_filter(user, key, event, data):
+            texts.append(encode_skip(stream, seq))
+        else:
+            texts.append(encode_event(stream, event, seq, data))
+    return result
+
+
+def _authorise_followers(stream: str, users: dict[int | None, Any]) -> dict[int | None, bool]:
+    """One verdict per distinct member (fresh from the database), for ``revoke_stream``."""
+    from django.contrib.auth import get_user_model
+
+    parsed = streams.parse(stream)
+    kind = streams.get(parsed[0]) if parsed else None
+    if parsed is None or kind is None:
+        return {}
+    fresh = get_user_model().objects.in_bulk([pk for pk in users if pk is not None])
+    verdicts: dict[int | None, bool] = {}
+    for pk, user in users.items():
+        if pk is not None:
+            current = fresh.get(pk)
+            if current is None or not current.is_active:
+                verdicts[pk] = False
+                continue
+            user = current
+        verdicts[pk] = bool(kind.authorise(user, parsed[1]))
+    return verdicts
+
+
+async def authorise_many(stream: str, followers: list[Any]) -> dict[int | None, bool]:
+    users = {f.user_id: f.user for f in followers}
+    return await database_sync_to_async(_authorise_followers)(stream, users)

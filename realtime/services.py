@@ -1,9 +1,9 @@
-"""Recording and pushing stream events. Apps call these from their own services.
+"""Recording and pushing stream events, and cutting access. Apps call these from their services.
 
 ``emit`` must run inside the caller's ``transaction.atomic()``: the event row and the domain
 write commit together, and the push happens only after commit (a rolled-back write pushes
 nothing). The sequence is allocated under a row lock on the stream's cursor, so concurrent
-writers to one stream get distinct, gap-free sequence numbers.
+writers to one stream get distinct, gap-free sequence numbers that commit in order.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 
-from realtime import events
+from realtime import events, hub
 from realtime.models import StreamCursor, StreamEvent
 
 
@@ -21,7 +21,8 @@ def emit(*, stream: str, event: str, data: dict[str, Any]) -> StreamEvent:
     """Store ``event`` on ``stream`` with the next sequence number and push it after commit.
 
     ``data`` must be JSON-serialisable and already safe to show to every subscriber of the
-    stream (render HTML on the server before calling).
+    stream (render HTML on the server before calling), unless the stream kind has an
+    ``event_filter``. The push is bounded in time and never raises (see ``realtime.events``).
     """
     StreamCursor.objects.get_or_create(stream=stream)
     StreamCursor.objects.filter(stream=stream).update(last_seq=F("last_seq") + 1)
@@ -31,10 +32,33 @@ def emit(*, stream: str, event: str, data: dict[str, Any]) -> StreamEvent:
         .get(stream=stream)
     )
     record = StreamEvent.objects.create(stream=stream, seq=seq, event=event, data=data)
-    transaction.on_commit(lambda: events.publish(stream=stream, event=event, seq=seq, data=data))
+    # Encoded once, here; every socket of every process receives this same text.
+    text = hub.encode_event(stream, event, seq, data)
+    transaction.on_commit(lambda: events.publish_text(stream=stream, seq=seq, text=text))
     return record
 
 
 def broadcast_ephemeral(*, stream: str, event: str, data: dict[str, Any]) -> None:
     """Push something not worth storing (typing, presence): no sequence, no replay."""
     events.publish(stream=stream, event=event, seq=0, data=data)
+
+
+def revoke_stream(*, stream: str) -> None:
+    """After commit, every follower of ``stream`` re-checks its authorisation; those no longer
+    allowed get a ``revoked`` frame (the client removes the content) and nothing more.
+
+    Call it when who may read a stream changes (a thread moved to a hidden category, a member
+    removed from a conversation). Live events of the stream wait until the verdicts are in.
+    """
+    transaction.on_commit(lambda: events.recheck_stream(stream=stream))
+
+
+def revoke_access(*, user_id: int) -> None:
+    """The member's access changed (deactivated, silenced, role lost, password changed):
+    close every open socket of theirs after commit. Reconnecting re-authenticates from the
+    session and re-authorises every stream. ``access_epoch`` is bumped so a socket that missed
+    the push (live layer down) is closed at its next subscription."""
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.filter(pk=user_id).update(access_epoch=F("access_epoch") + 1)
+    transaction.on_commit(lambda: events.revoke_user_sockets(user_id=user_id))

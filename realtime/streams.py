@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from typing import Any
 
 STREAM_RE = re.compile(r"^(?P<kind>[a-z_]{1,32}):(?P<key>[A-Za-z0-9_\-]{1,64})$")
@@ -21,8 +21,13 @@ class StreamKind:
     kind: str
     # Runs in a worker thread (it may query): returns True when ``user`` may read ``key``.
     authorise: Callable[[Any, str], bool]
-    # Replays events after ``seq`` for catch-up; returns (events, complete). Optional.
-    replay: Callable[[Any, str, int], tuple[list[dict], bool]] | None = None
+    # Keyword-only, so a positional argument can never land in the wrong hook.
+    _: KW_ONLY
+    # Optional per-event visibility: ``(user, key, event, data) -> bool``. It runs on the
+    # broadcast path for every follower, so it must not query the database: decide from the
+    # payload (e.g. ``data["hidden"]``) and the user's own fields. Events a follower may not see
+    # reach it as a data-less ``skip`` frame so its sequence stays gap-free.
+    event_filter: Callable[[Any, str, str, dict[str, Any]], bool] | None = None
 
 
 _registry: dict[str, StreamKind] = {}
@@ -30,6 +35,11 @@ _registry: dict[str, StreamKind] = {}
 
 def register(kind: StreamKind) -> None:
     _registry[kind.kind] = kind
+
+
+def unregister(kind: str) -> None:
+    """For tests that register temporary kinds."""
+    _registry.pop(kind, None)
 
 
 def get(kind: str) -> StreamKind | None:

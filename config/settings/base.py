@@ -277,6 +277,15 @@ REALTIME = {
     "MAX_FRAME_BYTES": env.get_int("WS_MAX_FRAME_BYTES", 64 * 1024),
     "FRAMES_PER_10S": env.get_int("WS_FRAMES_PER_10S", 50),
     "MAX_SUBSCRIPTIONS": 50,
+    # Catch-up replays at most this many missed events; beyond it the client reloads the view.
+    "REPLAY_CAP": env.get_int("WS_REPLAY_CAP", 200),
+    # A socket with more than this many bytes waiting for its client is dropped (it catches up
+    # on reconnect): a stalled client cannot grow server memory.
+    "MAX_BACKLOG_BYTES": env.get_int("WS_MAX_BACKLOG_BYTES", 1024 * 1024),
+    # Pub/sub channel prefix of the per-process fan-out (realtime.hub).
+    "CHANNEL_PREFIX": env.get_str("CHANNEL_PREFIX", "alliance"),
+    # Benchmarks: a daphne process writes its hub counters here every second when set.
+    "STATS_FILE": env.get_str("REALTIME_STATS_FILE"),
 }
 
 LOGGING = {

@@ -14,6 +14,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+# Live-server tests serve static files straight from the apps (no collectstatic needed).
+WHITENOISE_USE_FINDERS = True
 if not env.database_url():
     # In-memory SQLite would be private to one connection; live-server tests need a file.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
