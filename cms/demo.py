@@ -357,11 +357,13 @@ def seed_demo_events(index: EventIndexPage) -> dict[str, EventPage]:
         events["kuala-lumpur-2019-social-cohesion"],
         "fr",
         title="Conférence de Kuala Lumpur sur la cohésion sociale",
+        summary="Des partis de quatre continents ont débattu de cohésion sociale et de progrès.",
     )
     _translate(
         events["kuala-lumpur-2019-social-cohesion"],
         "es",
         title="Conferencia de Kuala Lumpur sobre cohesión social",
+        summary="Partidos de cuatro continentes debatieron sobre cohesión social y progreso.",
     )
     return events
 
@@ -415,8 +417,18 @@ def seed_demo_resolutions(index: ResolutionIndexPage, events: dict[str, EventPag
             page.sponsoring_parties = parties
             _publish(index, page)
         if slug == "social-cohesion-and-progress":
-            _translate(page, "fr", title="Cohésion sociale et progrès")
-            _translate(page, "es", title="Cohesión social y progreso")
+            _translate(
+                page,
+                "fr",
+                title="Cohésion sociale et progrès",
+                summary="La position du réseau sur la cohésion sociale et le progrès.",
+            )
+            _translate(
+                page,
+                "es",
+                title="Cohesión social y progreso",
+                summary="La posición de la red sobre la cohesión social y el progreso.",
+            )
 
 
 def seed_news(
