@@ -168,14 +168,46 @@ def _image(title: str, colour: tuple[int, int, int]) -> Any:
     existing = image_model.objects.filter(title=title).first()
     if existing:
         return existing
-    from PIL import Image as PILImage
-
     buffer = io.BytesIO()
-    PILImage.new("RGB", (1200, 675), colour).save(buffer, "PNG")
-    slug = title.lower().replace(" ", "-")
+    _demo_picture(colour).save(buffer, "PNG")
+    slug = title.lower().replace(" ", "-").replace(":", "")
     return image_model.objects.create(
         title=title, file=ImageFile(io.BytesIO(buffer.getvalue()), name=f"{slug}.png")
     )
+
+
+def _demo_picture(colour: tuple[int, int, int]) -> Any:
+    """An abstract "network" picture: a diagonal gradient with linked nodes (no stock photos)."""
+    import random
+
+    from PIL import Image as PILImage
+    from PIL import ImageDraw
+
+    width, height = 1200, 675
+    dark = tuple(int(c * 0.45) for c in colour)
+    vertical = PILImage.linear_gradient("L").resize((width, height))
+    horizontal = PILImage.linear_gradient("L").rotate(90).resize((width, height))
+    gradient = PILImage.blend(vertical, horizontal, 0.5)
+    picture = PILImage.composite(
+        PILImage.new("RGB", (width, height), dark),
+        PILImage.new("RGB", (width, height), colour),
+        gradient,
+    )
+    overlay = PILImage.new("RGBA", (width, height), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(overlay)
+    rng = random.Random(sum(colour))  # the same picture on every run
+    nodes = [(rng.randint(60, width - 60), rng.randint(60, height - 60)) for _ in range(14)]
+    for x, y in nodes:
+        nearest = sorted(nodes, key=lambda node: (node[0] - x) ** 2 + (node[1] - y) ** 2)[1:3]
+        for x2, y2 in nearest:
+            draw.line((x, y, x2, y2), fill=(255, 255, 255, 90), width=3)
+    for x, y in nodes:
+        radius = rng.randint(10, 34)
+        draw.ellipse(
+            (x - radius, y - radius, x + radius, y + radius),
+            fill=(255, 255, 255, rng.randint(60, 150)),
+        )
+    return PILImage.alpha_composite(picture.convert("RGBA"), overlay).convert("RGB")
 
 
 def _stream(blocks: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
@@ -325,11 +357,13 @@ def seed_demo_events(index: EventIndexPage) -> dict[str, EventPage]:
         events["kuala-lumpur-2019-social-cohesion"],
         "fr",
         title="Conférence de Kuala Lumpur sur la cohésion sociale",
+        summary="Des partis de quatre continents ont débattu de cohésion sociale et de progrès.",
     )
     _translate(
         events["kuala-lumpur-2019-social-cohesion"],
         "es",
         title="Conferencia de Kuala Lumpur sobre cohesión social",
+        summary="Partidos de cuatro continentes debatieron sobre cohesión social y progreso.",
     )
     return events
 
@@ -383,8 +417,18 @@ def seed_demo_resolutions(index: ResolutionIndexPage, events: dict[str, EventPag
             page.sponsoring_parties = parties
             _publish(index, page)
         if slug == "social-cohesion-and-progress":
-            _translate(page, "fr", title="Cohésion sociale et progrès")
-            _translate(page, "es", title="Cohesión social y progreso")
+            _translate(
+                page,
+                "fr",
+                title="Cohésion sociale et progrès",
+                summary="La position du réseau sur la cohésion sociale et le progrès.",
+            )
+            _translate(
+                page,
+                "es",
+                title="Cohesión social y progreso",
+                summary="La posición de la red sobre la cohesión social y el progreso.",
+            )
 
 
 def seed_news(

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from wagtail.models import (
     Collection,
@@ -46,8 +47,31 @@ GLOBAL_PERMISSIONS = (
 )
 
 
+# Permissions that migrations create with data (not model Meta), so a database flush (as in
+# transactional tests) removes them and post_migrate does not bring them back.
+DATA_PERMISSIONS = {
+    ("wagtail_localize", "submit_translation"): ("translation", "Can submit translations"),
+}
+
+
 def _permission(app_label: str, codename: str) -> Permission:
-    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+    permission = Permission.objects.filter(
+        content_type__app_label=app_label, codename=codename
+    ).first()
+    if permission is None and (app_label, codename) in DATA_PERMISSIONS:
+        model, name = DATA_PERMISSIONS[app_label, codename]
+        content_type, _ = ContentType.objects.get_or_create(app_label=app_label, model=model)
+        permission = Permission.objects.create(
+            content_type=content_type, codename=codename, name=name
+        )
+    if permission is None:
+        raise Permission.DoesNotExist(f"{app_label}.{codename}")
+    return permission
+
+
+def _root_collection() -> Collection:
+    # Wagtail's migrations create the root collection; a flush removes it.
+    return Collection.get_first_root_node() or Collection.add_root(name="Root")
 
 
 def _grant_pages(group: Group, pages: Iterable[Page], codenames: Iterable[str]) -> None:
@@ -59,7 +83,7 @@ def _grant_pages(group: Group, pages: Iterable[Page], codenames: Iterable[str]) 
 
 def _grant_common(group: Group) -> None:
     group.permissions.add(*(_permission(app, code) for app, code in GLOBAL_PERMISSIONS))
-    root_collection = Collection.get_first_root_node()
+    root_collection = _root_collection()
     for app_label, codename in COLLECTION_PERMISSIONS:
         GroupCollectionPermission.objects.get_or_create(
             group=group, collection=root_collection, permission=_permission(app_label, codename)

@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.core.exceptions import FieldError
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction
@@ -171,15 +171,100 @@ def calendar_events(*, language: str, limit: int = 200) -> list[Any]:
 
 
 def resolution_listing(*, index: Page) -> list[Any]:
-    from cms.models import ResolutionPage
+    """The index's resolutions; each gets ``adopted_event``: the event in the index's language."""
+    from cms.models import EventPage, ResolutionPage
 
     queryset = public(ResolutionPage.objects.child_of(index))
-    return list(
+    resolutions = list(
         queryset.select_related("adopted_at")
         .prefetch_related("sponsoring_parties")
         .defer_streamfields()
         .order_by("-date", "-pk")
     )
+    keys = {r.adopted_at.translation_key for r in resolutions if r.adopted_at_id}
+    translated = (
+        {
+            event.translation_key: event
+            for event in public(
+                EventPage.objects.filter(translation_key__in=keys, locale_id=index.locale_id)
+            ).defer_streamfields()
+        }
+        if keys
+        else {}
+    )
+    for resolution in resolutions:
+        event = resolution.adopted_at
+        resolution.adopted_event = event and translated.get(event.translation_key, event)
+    return resolutions
+
+
+def in_locale(page: Page | None, *, locale_id: int) -> Page | None:
+    """``page`` in the given language if a live, public translation exists, else ``page`` itself
+    (when it is live and public), else None. For links from one page to another: editors pick
+    a page in one language, visitors of every language should land in theirs."""
+    if page is None:
+        return None
+    candidates = {
+        candidate.locale_id: candidate
+        for candidate in public(
+            type(page).objects.filter(
+                translation_key=page.translation_key, locale_id__in={locale_id, page.locale_id}
+            )
+        )
+    }
+    return candidates.get(locale_id) or candidates.get(page.locale_id)
+
+
+def adopted_resolutions(*, event: Page) -> list[Any]:
+    """Resolutions adopted at ``event`` (any language's version of it), one per resolution, in
+    the event's language when translated, else in the default language."""
+    from django.conf import settings
+
+    from cms.models import ResolutionPage
+
+    queryset = public(
+        ResolutionPage.objects.filter(adopted_at__translation_key=event.translation_key)
+    )
+    chosen: dict[Any, Any] = {}
+    for resolution in queryset.select_related("locale").defer_streamfields().order_by("title"):
+        rank = (
+            0
+            if resolution.locale_id == event.locale_id
+            else 1
+            if resolution.locale.language_code == settings.LANGUAGE_CODE
+            else 2
+        )
+        best = chosen.get(resolution.translation_key)
+        if best is None or rank < best[0]:
+            chosen[resolution.translation_key] = (rank, resolution)
+    return [resolution for _rank, resolution in chosen.values()]
+
+
+def resolution_discussion_url(*, page: Page) -> str:
+    """The forum discussion of a resolution (any language's version of it), if one is open.
+
+    Only discussions any visitor or member may read are linked: the page is the same for
+    everyone (and cached), and a link leading most readers to a 404 helps nobody.
+    """
+    try:
+        thread_model = apps.get_model("forums", "Thread")
+    except LookupError:
+        return ""
+    thread = (
+        thread_model.objects.filter(
+            resolution_page__translation_key=page.translation_key,
+            is_deleted=False,
+            category__read_audience__in=("public", "members"),
+        )
+        .only("resolution_page_id")
+        .first()
+    )
+    if thread is None:
+        return ""
+    try:
+        return reverse("forums:resolution", args=[thread.resolution_page_id])
+    except NoReverseMatch:
+        return ""
 
 
 def related_pages(*, page: Any) -> list[Page]:
@@ -198,12 +283,18 @@ def news_feed_urls(*, topic: Any = None) -> dict[str, str]:
     return {"rss": reverse("cms:news_feed"), "atom": reverse("cms:news_atom")}
 
 
-def search_pages(*, query: str, locale_id: int | None = None) -> Any:
-    """Full-text search over live, public pages (in one language when ``locale_id`` is set)."""
+def search_pages(*, query: str, locale_id: int | None = None, language: str | None = None) -> Any:
+    """Full-text search over live, public pages (in one language when ``locale_id`` is set).
+
+    ``language`` chooses the stemming of the query on PostgreSQL (see ``cms.search``); it should
+    be the language of ``locale_id``.
+    """
+    from cms.search import backend_for_language
+
     queryset = public(Page.objects.all())
     if locale_id is not None:
         queryset = queryset.filter(locale_id=locale_id)
-    return queryset.search(query)
+    return backend_for_language(language).search(query, queryset)
 
 
 # --- Live network figures -------------------------------------------------------------------

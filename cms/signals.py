@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
@@ -17,8 +19,24 @@ def connect() -> None:
         post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"cms-del-{model}")
     # Deleting a specific page sends post_delete for its own class, not for Page.
     post_delete.connect(_page_deleted, dispatch_uid="cms-del-any-page")
+    # Resolution pages link their forum discussion: cached pages must learn of a new one.
+    post_save.connect(_thread_saved, sender="forums.Thread", dispatch_uid="cms-forum-thread")
+    post_delete.connect(_thread_saved, sender="forums.Thread", dispatch_uid="cms-forum-thread-del")
 
 
 def _page_deleted(sender: type, instance: object, **kwargs: object) -> None:
     if isinstance(instance, Page):
+        bump_content_version()
+
+
+# Thread fields that decide whether (and where) a resolution page links its discussion.
+THREAD_LINK_FIELDS = frozenset({"resolution_page", "is_deleted", "category"})
+
+
+def _thread_saved(sender: type, instance: Any, **kwargs: Any) -> None:
+    if not getattr(instance, "resolution_page_id", None):
+        return
+    update_fields = kwargs.get("update_fields")
+    # Replies update counters with update_fields: those leave the link as it was.
+    if update_fields is None or THREAD_LINK_FIELDS & set(update_fields):
         bump_content_version()

@@ -25,7 +25,9 @@ def search(request: HttpRequest) -> HttpResponse:
     results_page = None
     if query:
         locale = Locale.objects.filter(language_code=get_language()).first()
-        results = selectors.search_pages(query=query, locale_id=locale.pk if locale else None)
+        results = selectors.search_pages(
+            query=query, locale_id=locale.pk if locale else None, language=get_language()
+        )
         results_page = Paginator(results, SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "cms/search.html", {"query": query, "results_page": results_page})
 

@@ -41,7 +41,17 @@ class AccountAdapter(DefaultAccountAdapter):
         user.preferred_language = translation.get_language() or "en"
         if commit:
             user.save()
+            from network import services
+
+            services.ensure_handle(member=user)
+            services.ensure_profile(member=user)
         return user
+
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
+        # New members go through the short guided profile step before anything else.
+        from django.urls import reverse
+
+        return reverse("network:onboarding")
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         # Mail goes out in the recipient's language, not whatever the request happened to use.

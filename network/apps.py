@@ -6,3 +6,6 @@ class NetworkConfig(AppConfig):
     name = "network"
     verbose_name = _("Network")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from network import signals  # noqa: F401  (search indexing)

@@ -15,7 +15,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from network.models import Country, Language, MemberProfile, Party, Region, Topic, User
+from network.models import (
+    Audience,
+    Country,
+    Language,
+    MemberProfile,
+    Party,
+    Region,
+    Topic,
+    User,
+)
 
 DEMO_PASSWORD = "alliance-demo-2026"
 # A fixed TOTP secret for demo staff, so a new user can sign in to the admin (see README).
@@ -236,6 +245,46 @@ LAST_NAMES = {
     "pacific": ["Smith", "Ngata", "Wilson", "Tuilagi", "Brown", "Naidu"],
 }
 
+CITIES = {
+    "US": "Chicago", "CA": "Montréal", "MX": "Guadalajara", "BR": "Belo Horizonte",
+    "AR": "Rosario", "CL": "Valparaíso", "CO": "Bogotá", "UY": "Montevideo", "CR": "San José",
+    "GB": "Manchester", "FR": "Lyon", "ES": "Sevilla", "DE": "Leipzig", "SE": "Malmö",
+    "PT": "Porto", "PL": "Gdańsk", "IT": "Bologna", "GH": "Kumasi", "KE": "Nairobi",
+    "ZA": "Durban", "SN": "Dakar", "NG": "Lagos", "MA": "Casablanca", "IN": "Pune",
+    "NP": "Pokhara", "MY": "Penang", "PH": "Cebu", "KR": "Busan", "MN": "Ulaanbaatar",
+    "IL": "Haifa", "PS": "Ramallah", "LB": "Tripoli", "TN": "Sfax", "JO": "Irbid",
+    "AU": "Brisbane", "NZ": "Wellington", "FJ": "Suva",
+}  # fmt: skip
+BIO_TEMPLATES = [
+    "I work on {t1} and {t2}. Before politics I was a trade union organiser in {city}.",
+    "Campaigner for {t1}. I led our party's door-to-door programme and now coach new "
+    "candidates on {t2}.",
+    "My focus is {t1}: I have drafted legislation and run a cross-party caucus on it. "
+    "Happy to talk about {t2}.",
+    "Youth organiser since school; currently building our {t1} working group and learning "
+    "about {t2}.",
+]
+# (listing, photo, city, links, bio, email) audience mixes: most members list themselves to
+# members, many publicly; a few keep to parliamentarians, staff or themselves.
+AUDIENCE_MIXES = [
+    (Audience.PUBLIC, Audience.PUBLIC, Audience.MEMBERS, Audience.PUBLIC, Audience.PUBLIC,
+     Audience.ONLY_ME),
+    (Audience.MEMBERS, Audience.MEMBERS, Audience.MEMBERS, Audience.MEMBERS, Audience.MEMBERS,
+     Audience.ONLY_ME),
+    (Audience.MEMBERS, Audience.MEMBERS, Audience.PARLIAMENTARIANS, Audience.MEMBERS,
+     Audience.MEMBERS, Audience.MEMBERS),
+    (Audience.PUBLIC, Audience.PUBLIC, Audience.PUBLIC, Audience.PUBLIC, Audience.PUBLIC,
+     Audience.PUBLIC),
+    (Audience.PARLIAMENTARIANS, Audience.PARLIAMENTARIANS, Audience.STAFF, Audience.MEMBERS,
+     Audience.PARLIAMENTARIANS, Audience.ONLY_ME),
+    (Audience.STAFF, Audience.STAFF, Audience.STAFF, Audience.STAFF, Audience.STAFF,
+     Audience.STAFF),
+    (Audience.ONLY_ME, Audience.ONLY_ME, Audience.ONLY_ME, Audience.ONLY_ME, Audience.ONLY_ME,
+     Audience.ONLY_ME),
+]  # fmt: skip
+AUDIENCE_WEIGHTS = [30, 40, 10, 10, 5, 3, 2]
+MEMBERSHIP_STATUSES = [Party.Status.FULL] * 6 + [Party.Status.OBSERVER, Party.Status.PARTNER]
+
 FIXED_MEMBERS = [
     # email, display name, role, country, extra
     (
@@ -281,12 +330,17 @@ def _seed_reference_data() -> None:
         for name_pattern, short_pattern in PARTY_PATTERNS[language]:
             name = name_pattern.format(c=country.name)
             slug = slugify(f"{name}-{country.iso2}")[:80]
+            short = short_pattern.format(a=country.iso2)
             Party.objects.get_or_create(
                 slug=slug,
                 defaults={
                     "name": name,
-                    "short_name": short_pattern.format(a=country.iso2),
+                    "name_en": name if language == "en" else "",
+                    "short_name": short,
                     "country": country,
+                    "membership_status": MEMBERSHIP_STATUSES[len(slug) % len(MEMBERSHIP_STATUSES)],
+                    "website": f"https://{short.lower()}.example.org/",
+                    "youth_wing": f"Young {short}",
                 },
             )
 
@@ -315,21 +369,54 @@ def _seed_profiles() -> int:
         + [MemberProfile.Gender.MAN] * 4
         + [MemberProfile.Gender.NON_BINARY, MemberProfile.Gender.UNDISCLOSED]
     )
+    from network import indexing
+
     profiles = []
-    for user in missing:
+    users = list(
+        User.objects.filter(pk__in=[u.pk for u in missing]).select_related("country", "party")
+    )
+    for user in users:
         headline_pool = HEADLINES.get(user.role) or ["Alliance staff"]
-        profiles.append(
-            MemberProfile(
-                user=user,
-                headline=rng.choice(headline_pool),
-                gender=rng.choice(genders),
-                open_to_mentor=user.role == User.Role.PARLIAMENTARIAN and rng.random() < 0.6,
-                open_to_mentee=user.role == User.Role.YOUNG_LEADER and rng.random() < 0.7,
-                years_in_office=rng.randint(1, 25)
-                if user.role == User.Role.PARLIAMENTARIAN
-                else None,
-            )
+        iso2 = user.country.iso2 if user.country else "GB"
+        t1, t2 = rng.sample(topics, 2)
+        mix = rng.choices(AUDIENCE_MIXES, weights=AUDIENCE_WEIGHTS)[0]
+        if user.email.endswith("@alliance.example"):
+            # Demo logins: findable by members so every role has someone to look at.
+            mix = AUDIENCE_MIXES[3] if user.role == User.Role.PARLIAMENTARIAN else AUDIENCE_MIXES[1]
+        is_mp = user.role == User.Role.PARLIAMENTARIAN
+        profile = MemberProfile(
+            user=user,
+            headline=rng.choice(headline_pool),
+            gender=rng.choice(genders),
+            open_to_mentor=is_mp and rng.random() < 0.6,
+            open_to_mentee=user.role == User.Role.YOUNG_LEADER and rng.random() < 0.7,
+            years_in_office=rng.randint(1, 25) if is_mp else None,
+            city=CITIES.get(iso2, ""),
+            bio=rng.choice(BIO_TEMPLATES).format(
+                t1=t1.name.lower(), t2=t2.name.lower(), city=CITIES.get(iso2, "my city")
+            ),
+            website=f"https://{(user.handle or 'member').replace('_', '-')}.example.org/",
+            parliament=f"Parliament of {user.country.name}" if is_mp and user.country else "",
+            chamber="Lower house" if is_mp else "",
+            term_start=2020 + rng.randint(0, 4) if is_mp else None,
+            term_end=2028 + rng.randint(0, 2) if is_mp else None,
+            committees="Labour and social affairs\nClimate" if is_mp else "",
+            organisation=(
+                f"Young {user.party.short_name}"
+                if user.role == User.Role.YOUNG_LEADER and user.party
+                else ""
+            ),
+            position="Member of the board" if user.role == User.Role.YOUNG_LEADER else "",
+            listing_audience=mix[0],
+            photo_audience=mix[1],
+            city_audience=mix[2],
+            links_audience=mix[3],
+            bio_audience=mix[4],
+            email_audience=mix[5],
+            onboarded_at=timezone.now(),
         )
+        profiles.append(profile)
+    missing = users
     created = MemberProfile.objects.bulk_create(profiles, batch_size=1000)
     if created and created[0].pk is None:
         created = list(MemberProfile.objects.filter(user__in=missing).select_related("user"))
@@ -360,6 +447,8 @@ def _seed_profiles() -> int:
     LanguageLink.objects.bulk_create(lang_rows, batch_size=2000)
     ExpertiseLink.objects.bulk_create(expertise_rows, batch_size=2000)
     InterestLink.objects.bulk_create(interest_rows, batch_size=2000)
+    # bulk_create sends no signals: index the new profiles for the directory in bulk.
+    indexing.sync_profiles(MemberProfile.objects.filter(directory_entry__isnull=True))
     return len(created)
 
 

@@ -42,3 +42,31 @@ def is_staff_member(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and (
         user.is_superuser or user.role in STAFF_ROLES
     )
+
+
+# --- Members and the directory ------------------------------------------------------------------
+
+
+def can_view_member(viewer: Any, member: Any) -> bool:
+    """May ``viewer`` open ``member``'s profile? (Audiences and safety mode: network.privacy.)"""
+    from network import privacy
+
+    return privacy.can_view_member(viewer, member)
+
+
+def check_view_member(viewer: Any, member: Any) -> None:
+    """Hidden members are indistinguishable from missing ones."""
+    from django.http import Http404
+
+    if not can_view_member(viewer, member):
+        raise Http404
+
+
+def can_manage_members(user: Any) -> bool:
+    """Staff tools on members: verification, safety mode, exports, the audit log."""
+    return is_staff_member(user) and user.has_perm("wagtailadmin.access_admin")
+
+
+def check_manage_members(user: Any) -> None:
+    if not can_manage_members(user):
+        raise PermissionDenied(_("Only alliance staff can manage members."))

@@ -150,9 +150,12 @@ class EventPage(SitePage):
         return ", ".join(p for p in (self.venue_name, self.city, str(self.country or "")) if p)
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from cms import selectors
+
         context = super().get_context(request, *args, **kwargs)
         context["speakers"] = list(self.speakers.select_related("member"))
         context["ical_url"] = reverse("cms:event_ical", args=[self.pk])
+        context["resolutions"] = selectors.adopted_resolutions(event=self)
         return context
 
 

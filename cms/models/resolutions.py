@@ -127,5 +127,11 @@ class ResolutionPage(SitePage):
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
+        from cms import selectors
+
         context["sponsors"] = list(self.sponsoring_parties.select_related("country"))
+        context["adopted_event"] = selectors.in_locale(self.adopted_at, locale_id=self.locale_id)
+        context["discussion_url"] = self.discussion_url or selectors.resolution_discussion_url(
+            page=self
+        )
         return context

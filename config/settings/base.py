@@ -259,7 +259,8 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database backend, with per-language stemming on PostgreSQL (see cms/search.py).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "cms.search"}}
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILEMBEDS_FINDERS = [{"class": "wagtail.embeds.finders.oembed"}]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES

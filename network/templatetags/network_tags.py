@@ -22,7 +22,7 @@ def primary_navigation(context: dict[str, Any]) -> list[dict[str, Any]]:
         (_("Resolutions"), f"/{language}/resolutions/"),
     ]
     for label, name in (
-        (_("People"), "network:home"),
+        (_("People"), "network:directory"),
         (_("Mentoring"), "mentoring:index"),
         (_("Forums"), "forums:index"),
     ):

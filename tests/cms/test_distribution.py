@@ -105,3 +105,46 @@ def test_private_pages_never_leak_into_search_feeds_sitemaps_or_listings(client)
             assert text not in html, url
     # The page itself asks anonymous visitors to sign in.
     assert client.get(private.url).status_code == 302
+
+
+def test_sitemap_links_each_page_to_its_translations_with_hreflang(client):
+    from xml.etree import ElementTree
+
+    page = pages.news_page(title="Alternates", slug="alternates")
+    pages.translate(page, "fr", title="Alternatives", slug="alternatives")
+    lonely = pages.news_page(title="English only", slug="english-only")
+    root = ElementTree.fromstring(client.get("/sitemap.xml").content)
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    alternates = {
+        url.find("s:loc", ns).text: {
+            link.get("hreflang"): link.get("href") for link in url.findall("x:link", ns)
+        }
+        for url in root.findall("s:url", ns)
+    }
+    english = next(loc for loc in alternates if loc.endswith("/en/news/alternates/"))
+    french = next(loc for loc in alternates if loc.endswith("/fr/news/alternatives/"))
+    expected = {"en": english, "fr": french, "x-default": english}
+    assert alternates[english] == expected
+    assert alternates[french] == expected
+    assert not alternates[next(loc for loc in alternates if loc.endswith(lonely.url))]
+    # The home page exists in all three languages.
+    home = next(loc for loc in alternates if loc.endswith("/en/"))
+    assert set(alternates[home]) == {"en", "fr", "es", "x-default"}
+
+
+def test_sitemap_query_count_does_not_grow_with_pages(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count_queries() -> int:
+        client.get("/sitemap.xml")  # publishing retires cached site lookups: warm them first
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/sitemap.xml").status_code == 200
+        return len(queries)
+
+    for n in range(2):
+        pages.translate(pages.news_page(slug=f"many-{n}"), "fr")
+    few = count_queries()
+    for n in range(2, 12):
+        pages.translate(pages.news_page(slug=f"many-{n}"), "es")
+    assert count_queries() == few <= 12

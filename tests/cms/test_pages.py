@@ -218,3 +218,54 @@ def test_signed_in_members_never_get_a_cached_page(client, young_leader):
     response = client.get(page.url)
     assert not response.has_header("X-Page-Cache")
     assert young_leader.get_short_name() in response.content.decode()
+
+
+def test_event_page_lists_each_adopted_resolution_once_in_the_visitors_language(client):
+    event = pages.event_page(title="Kuala Lumpur conference", slug="kl", days=-400)
+    french_event = pages.translate(event, "fr", title="Conférence de Kuala Lumpur")
+    adopted = pages.resolution_page(title="Social Cohesion and Progress", adopted_at=event)
+    pages.translate(adopted, "fr", title="Cohésion sociale et progrès")
+    english_only = pages.resolution_page(title="Decent work everywhere", adopted_at=event)
+    english = client.get(event.url).content.decode()
+    assert "Social Cohesion and Progress" in english and "Cohésion sociale" not in english
+    french = client.get(french_event.url).content.decode()
+    assert "Cohésion sociale et progrès" in french and "Social Cohesion and Progress" not in french
+    # Not translated yet: the English original, marked as English for screen readers.
+    assert f'href="{english_only.url}" lang="en">Decent work everywhere' in french
+
+
+def test_translated_resolution_links_to_the_event_in_its_own_language(client):
+    event = pages.event_page(title="Kuala Lumpur conference", slug="kl-2019", days=-400)
+    french_event = pages.translate(event, "fr", title="Conférence de Kuala Lumpur")
+    resolution = pages.resolution_page(title="Social Cohesion", adopted_at=event)
+    french = pages.translate(resolution, "fr", title="Cohésion sociale")
+    html = client.get(french.url).content.decode()
+    assert f'href="{french_event.url}">Conférence de Kuala Lumpur</a>' in html
+    index_html = client.get("/fr/resolutions/").content.decode()
+    assert "Conférence de Kuala Lumpur" in index_html
+
+
+def test_resolution_page_links_the_forum_thread_opened_for_it_in_every_language(client, moderator):
+    from forums.services import open_resolution_thread
+    from tests.factories.forums import CategoryFactory
+
+    resolution = pages.resolution_page(title="A just transition")
+    french = pages.translate(resolution, "fr", title="Une transition juste")
+    assert "forums/resolutions/" not in client.get(resolution.url).content.decode()
+    open_resolution_thread(actor=moderator, page=resolution, category=CategoryFactory())
+    link = f'href="/en/forums/resolutions/{resolution.pk}/"'
+    assert link in client.get(resolution.url).content.decode()
+    assert (
+        f'href="/fr/forums/resolutions/{resolution.pk}/"' in client.get(french.url).content.decode()
+    )
+
+
+def test_resolution_page_does_not_link_a_forum_thread_most_readers_cannot_open(client, moderator):
+    from forums.models import Audience
+    from forums.services import open_resolution_thread
+    from tests.factories.forums import CategoryFactory
+
+    resolution = pages.resolution_page(title="Internal matters")
+    staff_only = CategoryFactory(read_audience=Audience.STAFF, post_audience=Audience.STAFF)
+    open_resolution_thread(actor=moderator, page=resolution, category=staff_only)
+    assert "forums/resolutions/" not in client.get(resolution.url).content.decode()

@@ -3,7 +3,7 @@ from __future__ import annotations
 import factory
 from allauth.account.models import EmailAddress
 
-from network.models import Country, Party, Region, User
+from network.models import Country, Language, MemberProfile, Party, Region, Topic, User
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -72,3 +72,44 @@ class UserFactory(factory.django.DjangoModelFactory):
         )
         staff = factory.Trait(role=User.Role.ALLIANCE_STAFF, is_staff=True)
         moderator = factory.Trait(role=User.Role.MODERATOR, is_staff=True)
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+    name = factory.Sequence(lambda n: f"Topic {n}")
+
+
+class LanguageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Language
+        django_get_or_create = ("code",)
+
+    code = factory.Iterator(["en", "fr", "es", "pt", "sw"])
+    name = factory.LazyAttribute(lambda o: {"en": "English", "fr": "French"}.get(o.code, o.code))
+
+
+def make_profile(user: User, **fields: object) -> MemberProfile:
+    """Give ``user`` a profile through the service, so the directory's derived columns are set.
+
+    Many-to-many values (``languages``, ``expertise``, ``interests``) may be passed as lists.
+    """
+    from network import services
+
+    m2m = {key: fields.pop(key) for key in ("languages", "expertise", "interests") if key in fields}
+    profile = services.ensure_profile(member=user)
+    for key, value in fields.items():
+        setattr(profile, key, value)
+    return services.save_profile(member=user, profile=profile, **m2m)  # type: ignore[arg-type]
+
+
+class MemberFactory(UserFactory):
+    """A member with a profile (default audiences), findable by signed-in members."""
+
+    @factory.post_generation
+    def with_profile(obj: User, create: bool, extracted: dict | None, **kwargs: object) -> None:
+        if create:
+            make_profile(obj, **(extracted or {}), **kwargs)

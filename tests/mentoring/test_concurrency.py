@@ -5,20 +5,18 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from mentoring import services
 from mentoring.models import Mentorship, MentorshipRequest
 from tests.factories import UserFactory, make_mentee_request, make_offer
-from tests.support.services import missing_service
+from tests.support.services import requires_postgres
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_20_simultaneous_accepts_on_an_offer_with_capacity_2_produce_exactly_2_mentorships():
-    if not settings.DATABASE_IS_POSTGRES:
-        missing_service("row locks need PostgreSQL: set DATABASE_URL=postgres://...")
+    requires_postgres("row locks need PostgreSQL")
     offer = make_offer(capacity=2)
     asks = []
     for _ in range(20):

@@ -27,6 +27,21 @@ def missing_service(reason: str) -> None:
     pytest.skip(reason)
 
 
+def requires_postgres(reason: str) -> None:
+    """Skip, with the reason printed, on the embedded SQLite database.
+
+    CI runs the suite a second time on PostgreSQL (``.ci/run``), where these tests run; so unlike
+    ``missing_service`` this skips under CI too, but only when no ``DATABASE_URL`` is set.
+    """
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    if in_ci() and os.environ.get("DATABASE_URL"):
+        pytest.fail(f"{reason} (DATABASE_URL is set but the database is not PostgreSQL)")
+    pytest.skip(f"{reason}; runs in CI's PostgreSQL pass")
+
+
 def redis_url() -> str:
     return (
         os.environ.get("REDIS_URL")

@@ -1,4 +1,4 @@
-"""Members and the reference data everything else hangs on: regions, countries, parties."""
+"""Members and their profiles, with per-field audiences."""
 
 from __future__ import annotations
 
@@ -7,96 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class Region(models.Model):
-    """One of the network's seven regions."""
-
-    code = models.SlugField(_("code"), max_length=32, unique=True)
-    name = models.CharField(_("name"), max_length=100)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    class Meta:
-        ordering = ["order", "name"]
-        verbose_name = _("region")
-        verbose_name_plural = _("regions")
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Country(models.Model):
-    iso2 = models.CharField(_("ISO code"), max_length=2, unique=True)
-    name = models.CharField(_("name"), max_length=100)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="countries")
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("country")
-        verbose_name_plural = _("countries")
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Party(models.Model):
-    """A member party or partner organisation."""
-
-    name = models.CharField(_("name"), max_length=200)
-    short_name = models.CharField(_("short name"), max_length=40, blank=True)
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="parties")
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("party")
-        verbose_name_plural = _("parties")
-
-    def __str__(self) -> str:
-        return self.short_name or self.name
-
-
-class Topic(models.Model):
-    """The shared topic taxonomy used by the directory, mentoring, forums and news."""
-
-    slug = models.SlugField(_("slug"), max_length=60, unique=True)
-    name = models.CharField(_("name (English)"), max_length=100)
-    name_fr = models.CharField(_("name (French)"), max_length=100, blank=True)
-    name_es = models.CharField(_("name (Spanish)"), max_length=100, blank=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    class Meta:
-        ordering = ["order", "name"]
-        verbose_name = _("topic")
-        verbose_name_plural = _("topics")
-
-    def __str__(self) -> str:
-        return self.label
-
-    @property
-    def label(self) -> str:
-        """The name in the active language, falling back to English."""
-        from django.utils.translation import get_language
-
-        language = (get_language() or "en")[:2]
-        if language == "en":
-            return self.name
-        return getattr(self, f"name_{language}", "") or self.name
-
-
-class Language(models.Model):
-    """A language members speak (ISO 639-1)."""
-
-    code = models.CharField(_("ISO 639-1 code"), max_length=3, unique=True)
-    name = models.CharField(_("name"), max_length=60)
-    native_name = models.CharField(_("native name"), max_length=60, blank=True)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("language")
-        verbose_name_plural = _("languages")
-
-    def __str__(self) -> str:
-        return self.name
+from network.models.reference import Country, Language, Party, Topic
 
 
 class UserManager(BaseUserManager["User"]):
@@ -178,6 +89,9 @@ class User(AbstractUser):
     # open websockets compare it and close themselves.
     access_epoch = models.PositiveIntegerField(default=0)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Set by network.services.delete_account: the row stays (other apps' foreign keys point at
+    # it) but holds no personal data any more and is shown as "Former member".
+    deleted_at = models.DateTimeField(_("account deleted at"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -188,11 +102,23 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("member")
         verbose_name_plural = _("members")
+        indexes = [
+            models.Index(fields=["display_name", "id"], name="user_name_idx"),
+            models.Index(fields=["-date_joined", "id"], name="user_joined_idx"),
+        ]
 
     def __str__(self) -> str:
+        if self.deleted_at:
+            return str(_("Former member"))
         return self.display_name or self.email
 
+    @property
+    def is_former_member(self) -> bool:
+        return self.deleted_at is not None
+
     def get_full_name(self) -> str:
+        if self.deleted_at:
+            return str(_("Former member"))
         return self.display_name or self.email
 
     def get_short_name(self) -> str:
@@ -204,6 +130,19 @@ class User(AbstractUser):
             self.role == self.Role.PARLIAMENTARIAN
             and self.parliamentarian_status == self.ParliamentarianStatus.VERIFIED
         )
+
+
+class Audience(models.IntegerChoices):
+    """Who may see a profile field. Ordered: a viewer of tier N sees audiences <= N.
+
+    ``ONLY_ME`` is above every viewer tier, so only the member themself reaches it.
+    """
+
+    PUBLIC = 0, _("Everyone, including visitors")
+    MEMBERS = 1, _("Signed-in members")
+    PARLIAMENTARIANS = 2, _("Verified parliamentarians and staff")
+    STAFF = 3, _("Alliance staff only")
+    ONLY_ME = 4, _("Only me")
 
 
 class MemberProfile(models.Model):
@@ -238,6 +177,54 @@ class MemberProfile(models.Model):
     open_to_mentee = models.BooleanField(_("looking for a mentor"), default=False)
     years_in_office = models.PositiveSmallIntegerField(_("years in office"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    photo = models.ImageField(_("photo"), upload_to="members/", blank=True)
+    website = models.URLField(_("website"), blank=True)
+    social_links = models.TextField(
+        _("social media links"), blank=True, help_text=_("One address per line.")
+    )
+    # Parliamentarians
+    parliament = models.CharField(_("parliament"), max_length=160, blank=True)
+    chamber = models.CharField(_("chamber"), max_length=100, blank=True)
+    constituency = models.CharField(_("constituency or list"), max_length=160, blank=True)
+    term_start = models.PositiveSmallIntegerField(_("term began (year)"), null=True, blank=True)
+    term_end = models.PositiveSmallIntegerField(_("term ends (year)"), null=True, blank=True)
+    committees = models.TextField(_("committees"), blank=True, help_text=_("One per line."))
+    # Young leaders
+    organisation = models.CharField(
+        _("organisation"), max_length=160, blank=True, help_text=_("For example your youth wing.")
+    )
+    position = models.CharField(_("position"), max_length=160, blank=True)
+
+    # Per-field audiences. network.privacy is the only code that interprets them.
+    listing_audience = models.PositiveSmallIntegerField(
+        _("who can find you in the directory and open your profile"),
+        choices=Audience.choices,
+        default=Audience.MEMBERS,
+    )
+    photo_audience = models.PositiveSmallIntegerField(
+        _("who can see your photo"), choices=Audience.choices, default=Audience.MEMBERS
+    )
+    city_audience = models.PositiveSmallIntegerField(
+        _("who can see your city"), choices=Audience.choices, default=Audience.MEMBERS
+    )
+    links_audience = models.PositiveSmallIntegerField(
+        _("who can see your website and social links"),
+        choices=Audience.choices,
+        default=Audience.MEMBERS,
+    )
+    bio_audience = models.PositiveSmallIntegerField(
+        _("who can read your bio"), choices=Audience.choices, default=Audience.MEMBERS
+    )
+    email_audience = models.PositiveSmallIntegerField(
+        _("who can see your email address"), choices=Audience.choices, default=Audience.ONLY_ME
+    )
+    safety_mode = models.BooleanField(
+        _("safety mode"),
+        default=False,
+        help_text=_("Hide presence, location and listing from everyone but alliance staff."),
+    )
+    onboarded_at = models.DateTimeField(_("onboarding completed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("member profile")

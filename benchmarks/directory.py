@@ -1,0 +1,157 @@
+"""Directory latency at 50,000 members, next to a bare indexed query in the same run.
+
+    /work/main/.venv/bin/python benchmarks/directory.py              # SQLite (own file)
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/alliance_network \\
+        /work/main/.venv/bin/python benchmarks/directory.py          # PostgreSQL
+
+Seeds the demo network at ``--scale`` (210 gives ~50,000 members) once, then times 20 typical
+directory queries exactly as the page runs them (``selectors.search_directory``: capped count,
+page of 20, topics, languages) and whole page requests through Django's test client, and the
+naive ``icontains`` + paginator ``count(*)`` for comparison. Prints p50/p95 and ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+QUERIES: list[dict[str, str]] = [
+    {},
+    {"region": "africa"},
+    {"q": "care"},
+    {"q": "labour"},
+    {"q": "souza"},
+    {"role": "parliamentarian", "region": "latin-america"},
+    {"topic": "climate", "language": "es"},
+    {"mentoring": "mentor", "topic": "care-economy"},
+    {"verified": "on"},
+    {"country": "KE", "q": "youth"},
+    {"q": "member of parliament"},
+    {"sort": "newest"},
+    {"q": "ana", "sort": "name"},
+    {"region": "europe", "language": "fr", "role": "young_leader"},
+    {"q": "campaign", "region": "asia"},
+    {"topic": "gender-equality", "role": "parliamentarian", "mentoring": "mentor"},
+    {"q": "partido"},
+    {"country": "BR", "sort": "newest"},
+    {"q": "climate organiser", "verified": "on"},
+    {"language": "sw", "topic": "youth-participation", "page": "2"},
+]
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def timed(fn, repeat: int) -> list[float]:  # type: ignore[no-untyped-def]
+    fn()  # warm-up
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=210)
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args()
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    if not os.environ.get("DATABASE_URL"):
+        os.environ.setdefault("SQLITE_PATH", str(ROOT / "benchmarks" / ".directory.sqlite3"))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.core.paginator import Paginator
+    from django.db import connection
+    from django.test import Client
+
+    from network import demo, selectors
+    from network.models import User
+
+    call_command("migrate", verbosity=0)
+    members = User.objects.count()
+    if members < 240 * args.scale:
+        print(f"seeding the demo network at scale {args.scale} (once) ...", flush=True)
+        start = time.perf_counter()
+        demo.seed(scale=args.scale, stdout=sys.stdout)
+        print(f"  seeded in {time.perf_counter() - start:.0f} s", flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    members = User.objects.count()
+    viewer = User.objects.get(email="young@alliance.example")
+    print(f"\n{connection.vendor}: {members:,} members; viewer: a young leader\n")
+
+    def bare() -> None:
+        # The baseline: an indexed equality filter and a page of 20, nothing else.
+        list(User.objects.filter(role="parliamentarian").values_list("id", "display_name")[:20])
+
+    def run_query(filters: dict[str, str]):  # type: ignore[no-untyped-def]
+        page = int(filters.get("page", 1))
+        return lambda: selectors.search_directory(viewer=viewer, filters=filters, page=page)
+
+    bare_samples = timed(bare, args.repeat * 4)
+    query_samples: list[float] = []
+    worst: list[tuple[float, str]] = []
+    for filters in QUERIES:
+        samples = timed(run_query(filters), args.repeat)
+        query_samples += samples
+        worst.append((percentile(samples, 95), str(filters)))
+
+    def naive() -> None:
+        # What a straightforward directory runs: icontains on several columns + count(*).
+        from django.db.models import Q
+
+        qs = User.objects.filter(
+            Q(display_name__icontains="an") | Q(profile__headline__icontains="an")
+        ).order_by("display_name")
+        paginator = Paginator(qs, 20)
+        list(paginator.page(1).object_list)
+        paginator.count  # noqa: B018
+
+    naive_samples = timed(naive, max(5, args.repeat // 3))
+
+    client = Client()
+    client.force_login(viewer)
+    page_samples: list[float] = []
+    for filters in QUERIES:
+        page_samples += timed(
+            lambda filters=filters: client.get("/en/network/people/", filters), args.repeat // 2
+        )
+
+    b50, b95 = percentile(bare_samples, 50), percentile(bare_samples, 95)
+    q50, q95 = percentile(query_samples, 50), percentile(query_samples, 95)
+    p50, p95 = percentile(page_samples, 50), percentile(page_samples, 95)
+    print(f"bare indexed filter query      p50 {b50:7.2f} ms   p95 {b95:7.2f} ms")
+    print(
+        f"directory query (20 kinds)     p50 {q50:7.2f} ms   p95 {q95:7.2f} ms"
+        f"   p95 = {q95 / b95:4.1f}x bare (target <= 15 ms and <= 10x)"
+    )
+    print(
+        f"whole directory page           p50 {p50:7.2f} ms   p95 {p95:7.2f} ms"
+        f"   (target p95 <= 60 ms)"
+    )
+    print(
+        f"naive icontains + count(*)     p50 {percentile(naive_samples, 50):7.2f} ms"
+        f"   p95 {percentile(naive_samples, 95):7.2f} ms   (for comparison)"
+    )
+    print(f"\nmean directory query {statistics.mean(query_samples):.2f} ms; slowest kinds (p95):")
+    for value, label in sorted(worst, reverse=True)[:5]:
+        print(f"  {value:7.2f} ms  {label}")
+
+
+if __name__ == "__main__":
+    main()

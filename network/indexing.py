@@ -1,0 +1,170 @@
+"""Keeps the directory table (``DirectoryEntry``) and, on SQLite, its FTS5 table in step with
+members and profiles. Called from signals (``network.signals``: the one use of signals the
+architecture allows, search indexing) and, for bulk loads, directly.
+
+Invariant: a member has a directory entry iff they are active and have a profile; its columns
+are exactly ``entry_values(member, profile)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection
+
+from network import privacy
+from network.search import normalise
+
+FTS_TABLE = "network_directory_fts"
+
+
+def search_texts(member: Any, profile: Any) -> tuple[str, str]:
+    """(base, bio): ``base`` is what anyone who may list the member can read; the bio has its
+    own audience and is matched only for viewers who may read it."""
+    party = getattr(member, "party", None)
+    parts = [
+        member.display_name,
+        member.handle or "",
+        profile.headline,
+        profile.organisation,
+        profile.position,
+        profile.parliament,
+    ]
+    if party is not None:
+        parts += [party.name, party.short_name, party.name_en, party.name_fr, party.name_es]
+    return normalise(" ".join(p for p in parts if p)), normalise(profile.bio)
+
+
+def tag_text(topic_ids: Iterable[int], language_ids: Iterable[int]) -> str:
+    return " ".join(
+        [
+            *(f"t{pk}" for pk in sorted(set(topic_ids))),
+            *(f"l{pk}" for pk in sorted(set(language_ids))),
+        ]
+    )
+
+
+def topic_tag(topic_id: int) -> str:
+    return f"t{topic_id}"
+
+
+def language_tag(language_id: int) -> str:
+    return f"l{language_id}"
+
+
+def entry_values(member: Any, profile: Any, tags: str) -> dict[str, Any]:
+    """The directory row of ``member`` (duck-typed: works with migration-time models too)."""
+    country = member.country
+    base, bio = search_texts(member, profile)
+    postgres = connection.vendor == "postgresql"
+    return {
+        "user_id": member.pk,
+        "listed_to": privacy.listing_audience(profile, country),
+        "bio_audience": profile.bio_audience,
+        "role": member.role,
+        "verified": member.role == "parliamentarian"
+        and member.parliamentarian_status == "verified",
+        "country_id": member.country_id,
+        "region_id": country.region_id if country is not None else None,
+        "party_id": member.party_id,
+        "open_to_mentor": profile.open_to_mentor,
+        "open_to_mentee": profile.open_to_mentee,
+        "sort_name": normalise(member.display_name)[:120],
+        "joined": member.date_joined,
+        "search_base": base if postgres else "",
+        "search_full": f"{base} {bio}" if postgres else "",
+        "search_tags": tags if postgres else "",
+    }
+
+
+def _fts_replace(rows: list[tuple[int, str, str, str]], *, delete: bool = True) -> None:
+    if connection.vendor != "sqlite" or not rows:
+        return
+    with connection.cursor() as cursor:
+        if delete:
+            cursor.executemany(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [(r[0],) for r in rows])
+        cursor.executemany(
+            f"INSERT INTO {FTS_TABLE} (rowid, base, bio, tags) VALUES (%s, %s, %s, %s)", rows
+        )
+
+
+def _tags_for(profile_ids: list[int], MemberProfile: Any) -> dict[int, str]:
+    """Tag text per profile: three queries for any number of profiles."""
+    topics: dict[int, list[int]] = {pk: [] for pk in profile_ids}
+    languages: dict[int, list[int]] = {pk: [] for pk in profile_ids}
+    for through in (MemberProfile.expertise.through, MemberProfile.interests.through):
+        rows = through.objects.filter(memberprofile_id__in=profile_ids)
+        for profile_id, topic_id in rows.values_list("memberprofile_id", "topic_id"):
+            topics[profile_id].append(topic_id)
+    rows = MemberProfile.languages.through.objects.filter(memberprofile_id__in=profile_ids)
+    for profile_id, language_id in rows.values_list("memberprofile_id", "language_id"):
+        languages[profile_id].append(language_id)
+    return {pk: tag_text(topics[pk], languages[pk]) for pk in profile_ids}
+
+
+def _fts_delete(profile_ids: Iterable[int]) -> None:
+    ids = [(pk,) for pk in profile_ids]
+    if connection.vendor != "sqlite" or not ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", ids)
+
+
+def sync_member(member: Any) -> None:
+    """Rebuild one member's directory row (or remove it)."""
+    from network.models import DirectoryEntry, MemberProfile
+
+    profile = MemberProfile.objects.filter(user_id=member.pk).first()
+    if profile is None:
+        DirectoryEntry.objects.filter(user_id=member.pk).delete()
+        return
+    if not member.is_active:
+        DirectoryEntry.objects.filter(pk=profile.pk).delete()
+        _fts_delete([profile.pk])
+        return
+    tags = _tags_for([profile.pk], MemberProfile)[profile.pk]
+    values = entry_values(member, profile, tags)
+    DirectoryEntry.objects.update_or_create(profile_id=profile.pk, defaults=values)
+    base, bio = search_texts(member, profile)
+    _fts_replace([(profile.pk, base, bio, tags)])
+
+
+def sync_profiles(profiles: Any = None, *, models: Any = None, batch_size: int = 2000) -> int:
+    """Rebuild the rows of many profiles (all by default). ``models`` lets a migration pass
+    its historical (MemberProfile, DirectoryEntry)."""
+    if models is None:
+        from network.models import DirectoryEntry, MemberProfile
+    else:
+        MemberProfile, DirectoryEntry = models
+    queryset = profiles if profiles is not None else MemberProfile.objects.all()
+    queryset = queryset.select_related("user__country", "user__party").order_by("pk")
+    total = 0
+    batch: list[Any] = []
+
+    def flush() -> None:
+        ids = [p.pk for p in batch]
+        tags = _tags_for(ids, MemberProfile)
+        DirectoryEntry.objects.filter(pk__in=ids).delete()
+        live = [p for p in batch if p.user.is_active]
+        DirectoryEntry.objects.bulk_create(
+            [DirectoryEntry(profile_id=p.pk, **entry_values(p.user, p, tags[p.pk])) for p in live],
+            batch_size=1000,
+        )
+        _fts_delete(ids)
+        _fts_replace([(p.pk, *search_texts(p.user, p), tags[p.pk]) for p in live], delete=False)
+
+    for profile in queryset.iterator(chunk_size=batch_size):
+        batch.append(profile)
+        if len(batch) >= batch_size:
+            flush()
+            total += len(batch)
+            batch = []
+    if batch:
+        flush()
+        total += len(batch)
+    return total
+
+
+def remove_profile(profile_id: int) -> None:
+    _fts_delete([profile_id])

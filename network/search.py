@@ -1,0 +1,113 @@
+"""Full-text search that works on PostgreSQL and SQLite without ``django.contrib.postgres``.
+
+The directory table has two search documents (``DirectoryEntry.search_base`` without the bio,
+``search_full`` with it). On PostgreSQL they are ``tsvector`` columns with GIN indexes, written
+through ``to_tsvector('simple', ...)``; on SQLite the ``__matches`` lookup queries the FTS5
+table ``network_directory_fts`` instead (elsewhere it falls back to ``LIKE`` on the columns).
+One field class and one lookup hide the difference from the selectors.
+
+Text is normalised in Python (lower case, accents folded) before it reaches either database, so
+"Bogotá" and "bogota" match without PostgreSQL's ``unaccent`` extension. The ``simple``
+configuration (no stemming) is deliberate: members write in many languages and a single
+stemmer would mangle most of them; prefix matching (``term:*``) covers plurals well enough.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from django.db import models
+from django.db.models import Lookup
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+MAX_TERMS = 6
+
+
+def normalise(text: str) -> str:
+    """Lower-case, accent-free words separated by single spaces."""
+    folded = unicodedata.normalize("NFKD", text or "")
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).lower()
+    return " ".join(_WORD.findall(folded))
+
+
+def query_terms(query: str) -> list[str]:
+    """The words of a search box query, normalised, at most ``MAX_TERMS`` of them."""
+    return normalise(query).split()[:MAX_TERMS]
+
+
+class SearchDocumentField(models.TextField):
+    """A tsvector on PostgreSQL, normalised text elsewhere. Assign plain text to it."""
+
+    description = "Search document"
+
+    def db_type(self, connection: Any) -> str:
+        if connection.vendor == "postgresql":
+            return "tsvector"
+        return super().db_type(connection)
+
+    def get_placeholder(self, value: Any, compiler: Any, connection: Any) -> str:
+        # Used by Django's INSERT and UPDATE compilers: the database builds the vector.
+        if connection.vendor == "postgresql":
+            return "to_tsvector('simple', %s)"
+        return "%s"
+
+    def get_prep_value(self, value: Any) -> Any:
+        value = super().get_prep_value(value)
+        return normalise(value) if isinstance(value, str) else value
+
+
+@SearchDocumentField.register_lookup
+class Matches(Lookup):
+    """``search_full__matches=["care", "econ"]``: every term matches a word (as a prefix)."""
+
+    lookup_name = "matches"
+    prepare_rhs = False
+
+    def get_db_prep_lookup(self, value: Any, connection: Any) -> tuple[str, list[Any]]:
+        return "%s", [value]
+
+    def process_rhs(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        return "%s", [list(self.rhs)]
+
+    @property
+    def exact(self) -> bool:
+        # Tag columns match whole tokens; text columns match word prefixes.
+        return self.lhs.target.name.endswith("_tags")
+
+    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        terms = [t for t in self.rhs if t]
+        suffix = "" if self.exact else ":*"
+        tsquery = " & ".join(f"{t}{suffix}" for t in terms) or "''"
+        return f"{lhs} @@ to_tsquery('simple', %s)", [*lhs_params, tsquery]
+
+    def as_sqlite(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        # SQLite: the FTS5 table beside the directory (rowid = profile id, columns base, bio).
+        terms = [t for t in self.rhs if t]
+        if not terms or self.lhs.target.model._meta.db_table != "network_directoryentry":
+            return self.as_sql(compiler, connection)
+        alias = compiler.quote_name_unless_alias(self.lhs.alias)
+        columns = {"search_base": "base", "search_tags": "tags"}.get(
+            self.lhs.target.name, "{base bio}"
+        )
+        suffix = "" if self.exact else "*"
+        expression = " AND ".join(f'"{t}"{suffix}' for t in terms)
+        return (
+            f'{alias}."profile_id" IN (SELECT rowid FROM network_directory_fts '
+            "WHERE network_directory_fts MATCH %s)",
+            [f"{columns} : ({expression})"],
+        )
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        terms = [t for t in self.rhs if t]
+        if not terms:
+            return "1=1", []
+        # The document starts with a space so " term%" only matches at a word start.
+        clauses = [f"(' ' || {lhs}) LIKE %s" for _ in terms]
+        params: list[Any] = []
+        for term in terms:
+            params += [*lhs_params, f"% {term}%"]
+        return " AND ".join(clauses), params

@@ -1,0 +1,379 @@
+"""Reads of members, parties and regions for pages, JSON and other apps. Every member read goes
+through ``network.privacy``: callers get only what the viewer may see."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from network import privacy
+from network.filters import DirectoryFilter, PartyFilter
+from network.models import DirectoryEntry, MemberProfile, Party, Region, User
+from network.permissions import can_view_member  # noqa: F401  (re-exported for other apps)
+from network.privacy import visible_profile_fields  # noqa: F401  (re-exported)
+from network.search import query_terms
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+# The total is counted up to this many matches; beyond it the page says "1,000+". Counting every
+# row of a broad query is what makes naive directories slow (see docs/network.md).
+COUNT_CAP = 1000
+
+
+def profile_url(member: User) -> str:
+    """The member's profile page, or "" for members without one (no handle, deleted)."""
+    if not member.handle or not member.is_active:
+        return ""
+    return reverse("network:profile", kwargs={"handle": member.handle})
+
+
+def visible_members(viewer: Any) -> QuerySet[User]:
+    """Members ``viewer`` may find in the directory."""
+    return User.objects.filter(privacy.listable_q(viewer))
+
+
+def get_visible_member(*, viewer: Any, handle: str) -> User:
+    """The member with this handle if ``viewer`` may open their profile; 404 otherwise, so a
+    hidden member is indistinguishable from one that does not exist."""
+    member = (
+        User.objects.select_related("profile", "country__region", "party")
+        .filter(handle=handle, is_active=True)
+        .first()
+    )
+    if member is None or not privacy.can_view_member(viewer, member):
+        raise Http404
+    return member
+
+
+def _links(profile: MemberProfile) -> list[str]:
+    lines = [profile.website, *profile.social_links.splitlines()]
+    return [line.strip() for line in lines if line.strip().startswith(("https://", "http://"))]
+
+
+def member_data(viewer: Any, member: User, *, as_tier: int | None = None) -> dict[str, Any]:
+    """What ``viewer`` may see of ``member`` (who must be viewable), as plain data.
+
+    The single serialiser behind profile pages, directory cards, previews and JSON: sensitive
+    keys are present only when their audience allows.
+    """
+    profile = member.profile
+    visible = privacy.visible_profile_fields(viewer, member, as_tier=as_tier)
+    data: dict[str, Any] = {
+        "handle": member.handle,
+        "url": profile_url(member),
+        "display_name": member.display_name,
+        "role": member.role,
+        "role_label": str(member.get_role_display()),
+        "verified": member.is_verified_parliamentarian,
+        "headline": profile.headline,
+        "party": (
+            {"name": member.party.label, "slug": member.party.slug} if member.party else None
+        ),
+        "organisation": profile.organisation,
+        "position": profile.position,
+        "open_to_mentor": profile.open_to_mentor,
+        "open_to_mentee": profile.open_to_mentee,
+    }
+    if member.role == User.Role.PARLIAMENTARIAN:
+        data["parliament"] = {
+            "parliament": profile.parliament,
+            "chamber": profile.chamber,
+            "constituency": profile.constituency,
+            "term_start": profile.term_start,
+            "term_end": profile.term_end,
+            "committees": [c.strip() for c in profile.committees.splitlines() if c.strip()],
+        }
+    if "location" in visible and member.country is not None:
+        data["country"] = {"name": member.country.name, "iso2": member.country.iso2}
+        data["region"] = {"name": member.country.region.name, "code": member.country.region.code}
+    if "city" in visible:
+        data["city"] = profile.city
+    if "photo" in visible:
+        data["photo"] = profile.photo.url if profile.photo else ""
+    if "bio" in visible:
+        data["bio"] = profile.bio
+    if "links" in visible:
+        data["links"] = _links(profile)
+    if "email" in visible:
+        data["email"] = member.email
+    return data
+
+
+def member_detail(viewer: Any, member: User, *, as_tier: int | None = None) -> dict[str, Any]:
+    """``member_data`` plus topics and languages (two queries) for the profile page and JSON."""
+    data = member_data(viewer, member, as_tier=as_tier)
+    profile = member.profile
+    data["languages"] = [{"code": lang.code, "name": lang.name} for lang in profile.languages.all()]
+    data["expertise"] = [{"slug": t.slug, "name": t.label} for t in profile.expertise.all()]
+    data["interests"] = [{"slug": t.slug, "name": t.label} for t in profile.interests.all()]
+    return data
+
+
+@dataclass
+class DirectoryPage:
+    members: list[dict[str, Any]]
+    count: int
+    count_capped: bool
+    page: int
+    page_size: int
+    has_next: bool
+    filterset: DirectoryFilter
+    sort: str
+    query: str = ""
+    errors: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def start_index(self) -> int:
+        return (self.page - 1) * self.page_size + 1 if self.members else 0
+
+    @property
+    def end_index(self) -> int:
+        return self.start_index + len(self.members) - 1 if self.members else 0
+
+
+def _ordering(
+    queryset: QuerySet[DirectoryEntry], *, sort: str, terms: list[str]
+) -> QuerySet[DirectoryEntry]:
+    if sort == "newest":
+        return queryset.order_by("-joined", "user_id")
+    if sort == "relevance" and terms:
+        # Relevance = the name matches first, then by name. Cheap on both databases: ts_rank
+        # over every match of a common word ("partido": 6,700 members) cost 60 ms on
+        # PostgreSQL here, more than everything else on the page. The rank reads only the
+        # name, which anyone who may list the member sees, so it cannot betray a hidden bio.
+        name_hit = Case(
+            When(sort_name__startswith=terms[0], then=Value(0)),
+            When(sort_name__contains=f" {terms[0]}", then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        return queryset.annotate(rank=name_hit).order_by("rank", "sort_name", "user_id")
+    return queryset.order_by("sort_name", "user_id")
+
+
+def search_directory(
+    *,
+    viewer: Any,
+    filters: Mapping[str, Any] | None = None,
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+) -> DirectoryPage:
+    """One page of the directory as ``viewer`` may see it, with the (capped) total.
+
+    ``filters`` takes the directory's GET parameters (q, role, region, country, party, topic,
+    language, mentoring, verified, sort). Runs a fixed number of queries whatever the page size:
+    count, page, languages, topics.
+    """
+    page = max(1, int(page))
+    page_size = max(1, min(int(page_size), MAX_PAGE_SIZE))
+    entries = DirectoryEntry.objects.filter(privacy.listable_entries_q(viewer))
+    filterset = DirectoryFilter(filters or {}, queryset=entries, viewer=viewer)
+    queryset = filterset.qs if filterset.is_valid() else entries.none()
+    cleaned = filterset.form.cleaned_data if filterset.is_valid() else {}
+    query = cleaned.get("q") or ""
+    terms = query_terms(query)
+    sort = cleaned.get("sort") or ("relevance" if terms else "name")
+
+    # The count stops at COUNT_CAP + 1 rows: bounded work however broad the filters are.
+    count = queryset.values("pk")[: COUNT_CAP + 1].count()
+    capped = count > COUNT_CAP
+    if capped and sort == "relevance":
+        # Ranking needs every match; past the cap that is the slow part of a broad search
+        # (a party-name word matches thousands), so broad searches list by name, walking the
+        # name index and stopping at the page. Narrow searches (<= COUNT_CAP) are ranked.
+        sort = "name"
+    offset = (page - 1) * page_size
+    # The page is chosen on the narrow directory table; then the 20 members are loaded by id.
+    ids = list(
+        _ordering(queryset, sort=sort, terms=terms).values_list("user_id", flat=True)[
+            offset : offset + page_size + 1
+        ]
+    )
+    has_next = len(ids) > page_size
+    ids = ids[:page_size]
+    loaded = (
+        User.objects.select_related("profile", "country__region", "party")
+        .defer("password")
+        .in_bulk(ids)
+    )
+    rows = [loaded[pk] for pk in ids if pk in loaded]
+    _prefetch_cards(rows)
+    members = []
+    for member in rows:
+        card = member_data(viewer, member)
+        card["expertise"] = member._card_topics  # type: ignore[attr-defined]
+        card["languages"] = member._card_languages  # type: ignore[attr-defined]
+        members.append(card)
+    return DirectoryPage(
+        members=members,
+        count=min(count, COUNT_CAP),
+        count_capped=capped,
+        page=page,
+        page_size=page_size,
+        has_next=has_next,
+        filterset=filterset,
+        sort=sort,
+        query=query,
+        errors=dict(filterset.errors) if not filterset.is_valid() else {},
+    )
+
+
+def _prefetch_cards(members: list[User]) -> None:
+    """Topics and languages for a page of cards: two queries for the whole page."""
+    profile_ids = [m.profile.pk for m in members]
+    Expertise = MemberProfile.expertise.through
+    Languages = MemberProfile.languages.through
+    topics: dict[int, list[dict[str, str]]] = {pk: [] for pk in profile_ids}
+    languages: dict[int, list[dict[str, str]]] = {pk: [] for pk in profile_ids}
+    if profile_ids:
+        for link in Expertise.objects.filter(memberprofile_id__in=profile_ids).select_related(
+            "topic"
+        ):
+            topics[link.memberprofile_id].append(
+                {"slug": link.topic.slug, "name": link.topic.label}
+            )
+        for link in Languages.objects.filter(memberprofile_id__in=profile_ids).select_related(
+            "language"
+        ):
+            languages[link.memberprofile_id].append(
+                {"code": link.language.code, "name": link.language.name}
+            )
+    for member in members:
+        member._card_topics = topics[member.profile.pk]  # type: ignore[attr-defined]
+        member._card_languages = languages[member.profile.pk]  # type: ignore[attr-defined]
+
+
+def count_label(page: DirectoryPage) -> str:
+    if page.count_capped:
+        return _("More than %(count)s members found") % {"count": f"{page.count:,}"}
+    if page.count == 1:
+        return _("1 member found")
+    return _("%(count)s members found") % {"count": f"{page.count:,}"}
+
+
+def members_by_region_counts(*, viewer: Any = None) -> list[dict[str, Any]]:
+    """Members listed to ``viewer`` (anonymous by default: the public figures) per region."""
+    tier = privacy.viewer_tier(viewer)
+    counts = dict(
+        DirectoryEntry.objects.filter(listed_to__lte=tier)
+        .order_by()
+        .values_list("region_id")
+        .annotate(n=Count("pk"))
+        .values_list("region_id", "n")
+    )
+    return [
+        {
+            "region": region,
+            "code": region.code,
+            "name": region.name,
+            "count": counts.get(region.pk, 0),
+        }
+        for region in Region.objects.all()
+    ]
+
+
+# --- Parties ------------------------------------------------------------------------------------
+
+
+@dataclass
+class PartyListing:
+    filterset: PartyFilter
+    parties: list[Party]
+
+
+def list_parties(*, viewer: Any, filters: Mapping[str, Any] | None = None) -> PartyListing:
+    """Parties (filtered by region/country), each with ``visible_members``: how many members
+    ``viewer`` may find in it. Two queries."""
+    filterset = PartyFilter(
+        filters or {},
+        queryset=Party.objects.select_related("country__region").order_by(
+            "country__region__order", "name"
+        ),
+    )
+    counts = dict(
+        DirectoryEntry.objects.filter(privacy.listable_entries_q(viewer), party__isnull=False)
+        .order_by()
+        .values_list("party_id")
+        .annotate(n=Count("pk"))
+        .values_list("party_id", "n")
+    )
+    parties = list(filterset.qs)
+    for party in parties:
+        party.visible_members = counts.get(party.pk, 0)  # type: ignore[attr-defined]
+    return PartyListing(filterset=filterset, parties=parties)
+
+
+def get_party(*, slug: str) -> Party:
+    party = Party.objects.select_related("country__region").filter(slug=slug).first()
+    if party is None:
+        raise Http404
+    return party
+
+
+# --- Staff exports ------------------------------------------------------------------------------
+
+CSV_COLUMNS = [
+    "display_name",
+    "handle",
+    "role",
+    "verified",
+    "party",
+    "country",
+    "region",
+    "city",
+    "email",
+    "links",
+    "headline",
+    "open_to_mentor",
+    "open_to_mentee",
+    "date_joined",
+]
+
+
+def members_csv_rows(*, viewer: Any) -> Iterator[list[str]]:
+    """Rows of the staff CSV export: the members and fields ``viewer`` may see, nothing more."""
+    yield CSV_COLUMNS
+    queryset = (
+        visible_members(viewer)
+        .select_related("profile", "country__region", "party")
+        .defer("password")
+        .order_by("display_name", "id")
+    )
+    for member in queryset.iterator(chunk_size=2000):
+        data = member_data(viewer, member)
+        yield [
+            data["display_name"],
+            data["handle"] or "",
+            data["role"],
+            "yes" if data["verified"] else "",
+            data["party"]["name"] if data["party"] else "",
+            data.get("country", {}).get("iso2", ""),
+            data.get("region", {}).get("name", ""),
+            data.get("city", ""),
+            data.get("email", ""),
+            " ".join(data.get("links", [])),
+            data["headline"],
+            "yes" if data["open_to_mentor"] else "",
+            "yes" if data["open_to_mentee"] else "",
+            member.date_joined.date().isoformat(),
+        ]
+
+
+def verification_queue() -> QuerySet[User]:
+    return (
+        User.objects.filter(
+            is_active=True, parliamentarian_status=User.ParliamentarianStatus.CLAIMED
+        )
+        .select_related("party", "country", "profile")
+        .order_by("date_joined")
+    )
