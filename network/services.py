@@ -197,6 +197,12 @@ def set_member_safety_mode(*, actor: User, member: User, enabled: bool, reason: 
     profile = ensure_profile(member=member)
     profile.safety_mode = enabled
     profile.save(update_fields=["safety_mode", "updated_at"])
+    if enabled:
+        # Open sockets announced the member as present: close them, so they leave every
+        # "who is reading" roster at once and reconnect unannounced.
+        from realtime.services import revoke_access
+
+        revoke_access(user_id=member.pk)
     action = AuditLogEntry.Action.SAFETY_ON if enabled else AuditLogEntry.Action.SAFETY_OFF
     record_audit(actor=actor, member=member, action=action, reason=reason)
 
@@ -209,6 +215,16 @@ def set_country_safety_mode(
     country.safety_mode = enabled
     country.save(update_fields=["safety_mode"])
     affected = indexing.sync_profiles(MemberProfile.objects.filter(user__country=country))
+    if enabled:
+        from realtime.services import revoke_access_many
+
+        revoke_access_many(
+            user_ids=list(
+                MemberProfile.objects.filter(user__country=country).values_list(
+                    "user_id", flat=True
+                )
+            )
+        )
     action = (
         AuditLogEntry.Action.COUNTRY_SAFETY_ON
         if enabled

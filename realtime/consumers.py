@@ -203,6 +203,9 @@ class HubConsumer(AsyncWebsocketConsumer):
     async def close_socket(self, code: int) -> None:
         if not self.closed:
             self.closed = True
+            # Leave rosters now: the server's disconnect message may come much later.
+            for stream, follow in list(self.following.items()):
+                await self._leave_presence(stream, follow)
             await self.close(code=code)
 
     def pause(self, stream: str) -> None:

@@ -88,3 +88,19 @@ def amend_events(
             StreamEvent.objects.filter(pk=record.pk).update(data=data)
             changed += 1
     return changed
+
+
+def revoke_access_many(*, user_ids: list[int]) -> None:
+    """``revoke_access`` for many members at once (one UPDATE; one push each after commit)."""
+    from django.contrib.auth import get_user_model
+
+    ids = sorted(set(user_ids))
+    if not ids:
+        return
+    get_user_model().objects.filter(pk__in=ids).update(access_epoch=F("access_epoch") + 1)
+
+    def push() -> None:
+        for user_id in ids:
+            events.revoke_user_sockets(user_id=user_id)
+
+    transaction.on_commit(push)

@@ -19,7 +19,7 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 
-from tests.support.services import missing_service, ws_headers
+from tests.support.services import requires_postgres, ws_headers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -552,8 +552,7 @@ def test_the_same_key_five_times_concurrently_stores_one_post_and_one_event(
     from forums.models import Post
     from realtime.models import StreamEvent
 
-    if not settings.DATABASE_IS_POSTGRES:
-        missing_service("row locks need PostgreSQL: set DATABASE_URL=postgres://...")
+    requires_postgres("row locks need PostgreSQL")
     settings.FORUMS_LIMITS = {"INTERVAL": 10, "NEW_MEMBER_INTERVAL": 60, "DUPLICATE_WINDOW": 300}
     key = uuid.uuid4()
     barrier = threading.Barrier(5)
@@ -722,14 +721,16 @@ async def test_catch_up_after_50_missed_posts_delivers_exactly_those_in_order(
 # --- typing and presence -------------------------------------------------------------------
 
 
-async def test_readers_see_who_is_reading_and_members_in_safety_mode_never_appear(
-    young_leader, parliamentarian, party_staff, members_thread, monkeypatch
-):
-    from realtime import presence
+def _safety_mode(member: Any) -> None:
+    from network.models import MemberProfile
 
-    shy = party_staff.pk
-    real = presence.hidden_from_presence
-    monkeypatch.setattr(presence, "hidden_from_presence", lambda user: user.pk == shy or real(user))
+    MemberProfile.objects.update_or_create(user=member, defaults={"safety_mode": True})
+
+
+async def test_readers_see_who_is_reading_and_members_in_safety_mode_never_appear(
+    young_leader, parliamentarian, party_staff, members_thread
+):
+    await call(_safety_mode, member=party_staff)
     stream = f"thread:{members_thread.pk}"
     first = await connect(young_leader)
     await subscribe(first, stream)
@@ -765,10 +766,8 @@ async def drain_all(communicator: WebsocketCommunicator, quiet: float = 0.4) -> 
 
 
 async def test_typing_is_relayed_rate_limited_and_anonymous_in_safety_mode(
-    young_leader, parliamentarian, members_thread, monkeypatch
+    young_leader, parliamentarian, members_thread
 ):
-    from realtime import presence
-
     stream = f"thread:{members_thread.pk}"
     writer = await connect(young_leader)
     reader = await connect(parliamentarian)
@@ -783,7 +782,7 @@ async def test_typing_is_relayed_rate_limited_and_anonymous_in_safety_mode(
     assert typing[0]["data"]["user_id"] == young_leader.pk
     assert typing[0]["data"]["name"] == "Amina Njoroge"
 
-    monkeypatch.setattr(presence, "hidden_from_presence", lambda user: True)
+    await call(_safety_mode, member=young_leader)
     shy = await connect(young_leader)
     await subscribe(shy, stream)
     await shy.send_to(text_data=json.dumps({"type": "typing", "stream": stream}))
@@ -810,3 +809,50 @@ async def test_members_who_may_not_write_send_no_typing_signal(
     assert not [f for f in await drain_all(reader) if f.get("event") == "typing"]
     for communicator in (writer, reader):
         await communicator.disconnect()
+
+
+async def test_a_country_in_safety_mode_hides_its_members_from_presence(
+    young_leader, parliamentarian, members_thread
+):
+    from network.models import Country
+
+    await database_sync_to_async(
+        lambda: Country.objects.filter(pk=parliamentarian.country_id).update(safety_mode=True)
+    )()
+    stream = f"thread:{members_thread.pk}"
+    watcher = await connect(young_leader)
+    await subscribe(watcher, stream)
+    await drain_all(watcher)
+    hidden = await connect(parliamentarian)
+    await subscribe(hidden, stream)
+    assert not [
+        f
+        for f in await drain_all(watcher)
+        if f.get("event") == "presence" and f["data"]["user_id"] == parliamentarian.pk
+    ]
+    for communicator in (watcher, hidden):
+        await communicator.disconnect()
+
+
+async def test_turning_safety_mode_on_closes_the_members_sockets_so_they_leave_rosters(
+    young_leader, parliamentarian, members_thread, comms_staff
+):
+    from network import services as network_services
+
+    stream = f"thread:{members_thread.pk}"
+    watcher = await connect(young_leader)
+    await subscribe(watcher, stream)
+    member = await connect(parliamentarian)
+    await subscribe(member, stream)
+    await drain_all(watcher)
+    started = time.monotonic()
+    await call(
+        network_services.set_member_safety_mode,
+        actor=comms_staff,
+        member=parliamentarian,
+        enabled=True,
+    )
+    await _expect_closed(member, started)
+    gone = [f for f in await drain_all(watcher) if f.get("event") == "presence"]
+    assert [f["data"]["state"] for f in gone] == ["gone"]
+    await watcher.disconnect()
