@@ -179,10 +179,24 @@ def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------------------------
 
 
+def _members_only_404(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Anonymous visitors get the same 404 as everyone else who is not a participant (its page
+    offers to sign in), so a mentorship's existence never shows, not even as a login redirect."""
+
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
 def _participant_view(
     handler: Callable[[HttpRequest, Mentorship], HttpResponse],
 ) -> Callable[..., HttpResponse]:
-    @login_required
+    @_members_only_404
     @require_POST
     def view(request: HttpRequest, pk: int, **kwargs: Any) -> HttpResponse:
         mentorship = get_object_or_404(Mentorship, pk=pk)
@@ -198,7 +212,7 @@ def _participant_view(
     return view
 
 
-@login_required
+@_members_only_404
 def mentorship_detail(request: HttpRequest, pk: int) -> HttpResponse:
     mentorship = selectors.mentorship_for(request.user, pk)
     participant = permissions.is_participant(request.user, mentorship)
@@ -225,7 +239,7 @@ def mentorship_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "mentoring/mentorship_detail.html", context)
 
 
-@login_required
+@_members_only_404
 def conversation(request: HttpRequest, pk: int) -> HttpResponse:
     """The messages as JSON (catch-up for the live conversation), participants only."""
     mentorship = get_object_or_404(Mentorship, pk=pk)

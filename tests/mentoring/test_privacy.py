@@ -72,12 +72,15 @@ def test_outsiders_get_404_on_every_mentorship_endpoint(who, mentorship, outside
     assert "Secret plan" not in client.get("/en/mentoring/").content.decode()
 
 
-def test_anonymous_visitors_are_sent_to_sign_in_whether_or_not_it_exists(mentorship):
+def test_anonymous_visitors_get_the_same_404_whether_or_not_it_exists(mentorship):
     client = Client()
     for pk in (mentorship.pk, 999999):
         response = client.get(f"/en/mentoring/m/{pk}/")
-        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-        assert client.post(f"/en/mentoring/m/{pk}/messages/", {"body": "x"}).status_code == 302
+        assert response.status_code == 404
+        # The 404 page still lets a participant whose session ended sign in and come back.
+        assert f"/en/accounts/login/?next=/en/mentoring/m/{pk}/" in response.content.decode()
+        assert client.get(f"/en/mentoring/m/{pk}/conversation/").status_code == 404
+        assert client.post(f"/en/mentoring/m/{pk}/messages/", {"body": "x"}).status_code == 404
     assert Message.objects.count() == 1
 
 
