@@ -339,13 +339,8 @@ def delete_account(*, member: User, actor: User | None = None) -> None:
     _end_sessions(user_id=user_id)
     if actor is not None and actor.pk != user_id:
         record_audit(actor=actor, member=member, action=AuditLogEntry.Action.DELETE)
-
-    def close_sockets() -> None:
-        from realtime.events import revoke_user_sockets
-
-        revoke_user_sockets(user_id=user_id)
-
-    transaction.on_commit(close_sockets)
+    # Open sockets close after commit: deactivating the user is an access change, which
+    # realtime.signals turns into realtime.services.revoke_access (one close, not two).
 
 
 def _end_sessions(*, user_id: int) -> None:
