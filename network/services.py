@@ -340,12 +340,11 @@ def delete_account(*, member: User, actor: User | None = None) -> None:
     if actor is not None and actor.pk != user_id:
         record_audit(actor=actor, member=member, action=AuditLogEntry.Action.DELETE)
 
-    def close_sockets() -> None:
-        from realtime.events import revoke_user_sockets
+    # Closes every open socket of the member after commit (once, even though the
+    # deactivating save above also triggers realtime's User save hook).
+    from realtime.services import revoke_access
 
-        revoke_user_sockets(user_id=user_id)
-
-    transaction.on_commit(close_sockets)
+    revoke_access(user_id=user_id)
 
 
 def _end_sessions(*, user_id: int) -> None:
