@@ -339,8 +339,12 @@ def delete_account(*, member: User, actor: User | None = None) -> None:
     _end_sessions(user_id=user_id)
     if actor is not None and actor.pk != user_id:
         record_audit(actor=actor, member=member, action=AuditLogEntry.Action.DELETE)
-    # Open sockets close after commit: deactivating the user is an access change, which
-    # realtime.signals turns into realtime.services.revoke_access (one close, not two).
+
+    # Closes every open socket of the member after commit (once, even though the
+    # deactivating save above also triggers realtime's User save hook).
+    from realtime.services import revoke_access
+
+    revoke_access(user_id=user_id)
 
 
 def _end_sessions(*, user_id: int) -> None:

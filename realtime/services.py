@@ -61,7 +61,18 @@ def revoke_access(*, user_id: int) -> None:
     from django.contrib.auth import get_user_model
 
     get_user_model().objects.filter(pk=user_id).update(access_epoch=F("access_epoch") + 1)
-    transaction.on_commit(lambda: events.revoke_user_sockets(user_id=user_id))
+    connection = transaction.get_connection()
+    for _sids, pending, _robust in getattr(connection, "run_on_commit", []):
+        # Already scheduled in this transaction (e.g. by a service and by the User save hook):
+        # one push is enough. Rolled-back callbacks leave this list, so none is lost.
+        if getattr(pending, "revokes_user", None) == user_id:
+            return
+
+    def push() -> None:
+        events.revoke_user_sockets(user_id=user_id)
+
+    push.revokes_user = user_id  # type: ignore[attr-defined]
+    transaction.on_commit(push)
 
 
 def amend_events(
