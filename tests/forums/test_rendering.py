@@ -798,9 +798,18 @@ def _cpu_seconds_to_render(text: str) -> float:
         pytest.param(("> @a wrote in #post-" + "1" * 5_000 + "x\n") * 10, id="quote-regex"),
     ],
 )
-def test_pathological_input_renders_in_well_under_a_second(text: str) -> None:
+def test_pathological_input_costs_no_more_than_an_ordinary_post_of_the_same_length(
+    text: str,
+) -> None:
+    # Compared with a same-run baseline, not a clock limit: the machine is shared, and what
+    # matters is that hostile input cannot make rendering blow up (catastrophic backtracking).
     assert len(text) >= 50_000
-    assert _cpu_seconds_to_render(text) < 0.5
+    ordinary = ("Campaign notes: we *knocked* on 200 doors, see [the plan](https://x.org). " * 800)[
+        : len(text)
+    ]
+    baseline = min(_cpu_seconds_to_render(ordinary) for _ in range(2))
+    hostile = min(_cpu_seconds_to_render(text) for _ in range(2))
+    assert hostile < max(0.05, 10 * baseline), f"{baseline:.3f}s -> {hostile:.3f}s"
 
 
 @pytest.mark.parametrize("text", list(PATHOLOGICAL_INPUTS.values()), ids=list(PATHOLOGICAL_INPUTS))
@@ -816,5 +825,4 @@ def test_pathological_input_renders_in_linear_time(text: str) -> None:
         full = _cpu_seconds_to_render(text)
         if full < 0.1 or full < 10 * quarter:  # below 0.1s timer noise dominates the ratio
             break
-    assert full < 3.0, f"{full:.2f}s"
     assert full < 0.1 or full < 10 * quarter, f"{quarter:.3f}s -> {full:.3f}s"
