@@ -23,6 +23,11 @@ from mentoring.models import MentoringNotification, Mentorship, MentorshipReques
 Kind = MentoringNotification.Kind
 
 
+def _both_sides(mentorship: Mentorship) -> tuple[tuple[Any, Any], tuple[Any, Any]]:
+    """(recipient, the other participant) for the mentor, then the mentee."""
+    return (mentorship.mentor, mentorship.mentee), (mentorship.mentee, mentorship.mentor)
+
+
 def _language(user: Any) -> str:
     return getattr(user, "preferred_language", None) or settings.LANGUAGE_CODE
 
@@ -125,10 +130,7 @@ def request_reminder(request: MentorshipRequest) -> None:
 
 
 def proposal_published(mentorship: Mentorship) -> None:
-    for recipient, other in (
-        (mentorship.mentor, mentorship.mentee),
-        (mentorship.mentee, mentorship.mentor),
-    ):
+    for recipient, other in _both_sides(mentorship):
         notify(
             recipient=recipient,
             kind=Kind.PROPOSAL,
@@ -142,10 +144,7 @@ def proposal_published(mentorship: Mentorship) -> None:
 
 
 def proposal_confirmed(mentorship: Mentorship) -> None:
-    for recipient, other in (
-        (mentorship.mentor, mentorship.mentee),
-        (mentorship.mentee, mentorship.mentor),
-    ):
+    for recipient, other in _both_sides(mentorship):
         notify(
             recipient=recipient,
             kind=Kind.PROPOSAL_CONFIRMED,
@@ -170,10 +169,7 @@ def proposal_declined(mentorship: Mentorship, *, by: Any) -> None:
 
 
 def check_in_due(mentorship: Mentorship, *, period: str) -> None:
-    for recipient, other in (
-        (mentorship.mentor, mentorship.mentee),
-        (mentorship.mentee, mentorship.mentor),
-    ):
+    for recipient, other in _both_sides(mentorship):
         notify(
             recipient=recipient,
             kind=Kind.CHECK_IN_DUE,
@@ -187,10 +183,7 @@ def check_in_due(mentorship: Mentorship, *, period: str) -> None:
 
 
 def mentorship_completed(mentorship: Mentorship) -> None:
-    for recipient, other in (
-        (mentorship.mentor, mentorship.mentee),
-        (mentorship.mentee, mentorship.mentor),
-    ):
+    for recipient, other in _both_sides(mentorship):
         notify(
             recipient=recipient,
             kind=Kind.COMPLETED,
