@@ -140,6 +140,14 @@ class HubConsumer(AsyncWebsocketConsumer):
         await self.accept()
         self.hub.attach(self)
         await self.hub.backend.wait_ready()
+        if self.user_id is not None and not await database_sync_to_async(_still_signed_in)(
+            self.scope.get("session"), self.user, self.epoch
+        ):
+            # Signed out, or access changed, between the session check and this process
+            # receiving revocations (its first Redis subscription is confirmed only now): that
+            # revocation was published to no one here, so act on it.
+            self.hub.detach(self)
+            await self.close_socket(CLOSE_REVOKED)
 
     def _language(self) -> str:
         query = self.scope.get("query_string", b"").decode()
@@ -550,6 +558,14 @@ def _run_post(
         except Http404:
             return {"status": ERROR_FORBIDDEN}
     return {"status": "ok", "result": result}
+
+
+def _still_signed_in(session: Any, user: Any, epoch: int) -> bool:
+    """The socket's session still exists (no logout since) and its member is current."""
+    key = getattr(session, "session_key", None)
+    if not key or not session.exists(key):
+        return False
+    return _user_is_current(user, epoch)
 
 
 def _user_is_current(user: Any, epoch: int) -> bool:

@@ -128,6 +128,46 @@ async def test_logging_out_closes_the_members_open_sockets(young_leader):
     assert output["type"] == "websocket.close" and output["code"] == 4401
 
 
+@pytest.mark.parametrize("change", ["signed out", "access changed"])
+async def test_a_revocation_during_the_sockets_first_moments_still_closes_it(
+    young_leader, monkeypatch, change
+):
+    """The window a revocation push cannot reach: after the session was read, before this
+    process's subscription to revocations is confirmed. The socket must notice by itself."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.sessions.models import Session
+    from django.db.models import F
+
+    from realtime import hub as hub_module
+
+    def revoke() -> None:
+        if change == "signed out":
+            Session.objects.all().delete()
+        else:
+            get_user_model().objects.filter(pk=young_leader.pk).update(
+                access_epoch=F("access_epoch") + 1
+            )
+
+    async def revoked_meanwhile(self) -> None:  # type: ignore[no-untyped-def]
+        await database_sync_to_async(revoke)()
+
+    for backend in (hub_module._MemoryBackend, hub_module._RedisBackend):
+        monkeypatch.setattr(backend, "wait_ready", revoked_meanwhile)
+    headers = await database_sync_to_async(ws_headers)(user=young_leader)
+    communicator = WebsocketCommunicator(application(), "/ws/", headers=headers)
+    connected, _ = await communicator.connect()
+    assert connected
+    output = await communicator.receive_output(timeout=2)
+    assert output["type"] == "websocket.close" and output["code"] == 4401
+
+
+async def test_a_socket_whose_session_is_intact_stays_open(young_leader):
+    communicator, connected = await connect(user=young_leader)
+    assert connected
+    assert await send(communicator, {"type": "ping"}) == {"type": "pong"}
+    await communicator.disconnect()
+
+
 async def test_published_events_reach_subscribers_of_that_stream_only():
     from realtime.events import publish
 
