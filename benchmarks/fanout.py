@@ -204,6 +204,15 @@ def report(name, commit_times, arrivals, subscribers, cpu, stats_before, stats_a
         "p99_ms": round(percentile(latencies, 99), 1),
         "cpu_us_per_delivery": round(cpu * 1e6 / delivered, 1) if delivered else None,
     }
+    by_post: dict[int, list[float]] = {}
+    for s, t in arrivals:
+        if s in commit_times:
+            by_post.setdefault(s, []).append((t - commit_times[s]) * 1000)
+    if by_post:
+        # A tail made by one slow post looks very different from a tail every post has.
+        medians = sorted((percentile(v, 50), s) for s, v in by_post.items())
+        row["post_median_ms_min_max"] = [round(medians[0][0], 1), round(medians[-1][0], 1)]
+        row["slowest_post"] = medians[-1][1] - min(commit_times) + 1
     if stats_after is not None:
         row["drops"] = stats_after.get("slow_drops", 0) - stats_before.get("slow_drops", 0)
         queries = stats_after.get("queries", 0) - stats_before.get("queries", 0)
