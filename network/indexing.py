@@ -45,6 +45,31 @@ def tag_text(topic_ids: Iterable[int], language_ids: Iterable[int]) -> str:
     )
 
 
+# Audiences 0 (public) .. 4 (only me); FTS5 (SQLite) keeps the bio in the column of its
+# audience, so a viewer's search names exactly the bio columns they may read.
+BIO_COLUMNS = tuple(f"bio{audience}" for audience in range(5))
+VIEWER_TIERS = range(4)  # public, members, parliamentarians, staff (privacy.viewer_tier)
+
+
+def attribute_tags(values: dict[str, Any]) -> str:
+    """Exact tokens for the directory's column filters, so that on SQLite one FTS5 lookup
+    intersects them with the words and topics instead of probing rows one by one.
+    ``vis<tier>`` is present for every viewer tier that may list the member."""
+    tokens = [f"vis{tier}" for tier in VIEWER_TIERS if values["listed_to"] <= tier]
+    tokens.append(role_tag(values["role"]))
+    for key, prefix in (("region_id", "r"), ("country_id", "c"), ("party_id", "p")):
+        if values[key] is not None:
+            tokens.append(f"{prefix}{values[key]}")
+    for key, token in (("verified", "ver"), ("open_to_mentor", "mtr"), ("open_to_mentee", "mte")):
+        if values[key]:
+            tokens.append(token)
+    return " ".join(tokens)
+
+
+def role_tag(role: str) -> str:
+    return "o" + role.replace("_", "")
+
+
 def topic_tag(topic_id: int) -> str:
     return f"t{topic_id}"
 
@@ -58,7 +83,7 @@ def entry_values(member: Any, profile: Any, tags: str) -> dict[str, Any]:
     country = member.country
     base, bio = search_texts(member, profile)
     postgres = connection.vendor == "postgresql"
-    return {
+    values = {
         "user_id": member.pk,
         "listed_to": privacy.listing_audience(profile, country),
         "bio_audience": profile.bio_audience,
@@ -74,19 +99,33 @@ def entry_values(member: Any, profile: Any, tags: str) -> dict[str, Any]:
         "joined": member.date_joined,
         "search_base": base if postgres else "",
         "search_full": f"{base} {bio}" if postgres else "",
-        "search_tags": tags if postgres else "",
+        "search_tags": "",
     }
+    values["search_tags"] = full_tags(values, tags) if postgres else ""
+    return values
 
 
-def _fts_replace(rows: list[tuple[int, str, str, str]], *, delete: bool = True) -> None:
+def full_tags(values: dict[str, Any], tags: str) -> str:
+    """Topic and language tags plus the attribute tokens of the directory row ``values``."""
+    return f"{tags} {attribute_tags(values)}".strip()
+
+
+def _fts_row(profile_id: int, base: str, bio: str, bio_audience: int, tags: str) -> tuple[Any, ...]:
+    bios = ["" for _ in BIO_COLUMNS]
+    bios[min(max(int(bio_audience), 0), len(BIO_COLUMNS) - 1)] = bio
+    return (profile_id, base, *bios, tags)
+
+
+def _fts_replace(rows: list[tuple[Any, ...]], *, delete: bool = True) -> None:
+    """``rows`` from ``_fts_row``."""
     if connection.vendor != "sqlite" or not rows:
         return
+    columns = ", ".join(("rowid", "base", *BIO_COLUMNS, "tags"))
+    marks = ", ".join(["%s"] * (len(BIO_COLUMNS) + 3))
     with connection.cursor() as cursor:
         if delete:
             cursor.executemany(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [(r[0],) for r in rows])
-        cursor.executemany(
-            f"INSERT INTO {FTS_TABLE} (rowid, base, bio, tags) VALUES (%s, %s, %s, %s)", rows
-        )
+        cursor.executemany(f"INSERT INTO {FTS_TABLE} ({columns}) VALUES ({marks})", rows)
 
 
 def _tags_for(profile_ids: list[int], MemberProfile: Any) -> dict[int, str]:
@@ -127,7 +166,7 @@ def sync_member(member: Any) -> None:
     values = entry_values(member, profile, tags)
     DirectoryEntry.objects.update_or_create(profile_id=profile.pk, defaults=values)
     base, bio = search_texts(member, profile)
-    _fts_replace([(profile.pk, base, bio, tags)])
+    _fts_replace([_fts_row(profile.pk, base, bio, profile.bio_audience, full_tags(values, tags))])
 
 
 def sync_profiles(profiles: Any = None, *, models: Any = None, batch_size: int = 2000) -> int:
@@ -147,12 +186,23 @@ def sync_profiles(profiles: Any = None, *, models: Any = None, batch_size: int =
         tags = _tags_for(ids, MemberProfile)
         DirectoryEntry.objects.filter(pk__in=ids).delete()
         live = [p for p in batch if p.user.is_active]
+        values = {p.pk: entry_values(p.user, p, tags[p.pk]) for p in live}
         DirectoryEntry.objects.bulk_create(
-            [DirectoryEntry(profile_id=p.pk, **entry_values(p.user, p, tags[p.pk])) for p in live],
-            batch_size=1000,
+            [DirectoryEntry(profile_id=p.pk, **values[p.pk]) for p in live], batch_size=1000
         )
         _fts_delete(ids)
-        _fts_replace([(p.pk, *search_texts(p.user, p), tags[p.pk]) for p in live], delete=False)
+        _fts_replace(
+            [
+                _fts_row(
+                    p.pk,
+                    *search_texts(p.user, p),
+                    p.bio_audience,
+                    full_tags(values[p.pk], tags[p.pk]),
+                )
+                for p in live
+            ],
+            delete=False,
+        )
 
     for profile in queryset.iterator(chunk_size=batch_size):
         batch.append(profile)

@@ -134,6 +134,13 @@ def search_q(viewer: Any, terms: list[str]) -> Q:
     )
 
 
+def searchable_bio_audiences(viewer: Any) -> list[int]:
+    """The bio audiences whose words may match ``viewer``'s search: ``search_q``'s rule, for
+    the SQLite index that keeps each bio in the column of its audience."""
+    tier = viewer_tier(viewer)
+    return [audience for audience in Audience.values if audience <= tier]
+
+
 def filter_visible_fields(viewer: Any, member: Any, data: dict[str, Any]) -> dict[str, Any]:
     """Drop the keys of ``data`` (named after sensitive fields) that ``viewer`` may not see."""
     visible = visible_profile_fields(viewer, member)

@@ -90,7 +90,7 @@ class Matches(Lookup):
             return self.as_sql(compiler, connection)
         alias = compiler.quote_name_unless_alias(self.lhs.alias)
         columns = {"search_base": "base", "search_tags": "tags"}.get(
-            self.lhs.target.name, "{base bio}"
+            self.lhs.target.name, "{base bio0 bio1 bio2 bio3 bio4}"
         )
         suffix = "" if self.exact else "*"
         expression = " AND ".join(f'"{t}"{suffix}' for t in terms)
@@ -111,3 +111,54 @@ class Matches(Lookup):
         for term in terms:
             params += [*lhs_params, f"% {term}%"]
         return " AND ".join(clauses), params
+
+
+def fts5_words(columns: list[str], terms: list[str]) -> str:
+    """FTS5 clause: every term matches a word (as a prefix) in one of ``columns``."""
+    words = " AND ".join(f'"{t}"*' for t in terms)
+    return "{" + " ".join(columns) + "} : (" + words + ")"
+
+
+def fts5_tokens(tokens: list[str]) -> str:
+    """FTS5 clause: the tags column holds every one of ``tokens`` exactly."""
+    return "tags : (" + " AND ".join(f'"{t}"' for t in tokens) + ")"
+
+
+@SearchDocumentField.register_lookup
+class Fts5(Lookup):
+    """SQLite only: ``search_tags__fts5=(expression, broad)`` keeps the directory rows whose
+    FTS5 row matches ``expression`` (a whole directory query, see DirectoryFilter).
+
+    ``broad`` (more matches than the page could sort cheaply) stops SQLite from driving the
+    query by the match list, so it walks the sort index instead and stops at the page."""
+
+    lookup_name = "fts5"
+    prepare_rhs = False
+
+    def process_rhs(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        return "%s", [self.rhs[0]]
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        if connection.vendor != "sqlite":
+            raise NotImplementedError("the fts5 lookup is SQLite's")
+        expression, broad = self.rhs
+        alias = compiler.quote_name_unless_alias(self.lhs.alias)
+        column = f'{"+" if broad else ""}{alias}."profile_id"'
+        return (
+            f"{column} IN (SELECT rowid FROM network_directory_fts "
+            "WHERE network_directory_fts MATCH %s)",
+            [expression],
+        )
+
+
+def fts5_count(expression: str, *, limit: int) -> int:
+    """SQLite: how many directory rows match ``expression``, counting at most ``limit``."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM (SELECT rowid FROM network_directory_fts "
+            "WHERE network_directory_fts MATCH %s LIMIT %s)",
+            [expression, limit],
+        )
+        return int(cursor.fetchone()[0])

@@ -3,13 +3,16 @@ through ``network.privacy``: callers get only what the viewer may see."""
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 from django.http import Http404
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from network import privacy
@@ -17,7 +20,7 @@ from network.filters import DirectoryFilter, PartyFilter
 from network.models import DirectoryEntry, MemberProfile, Party, Region, User
 from network.permissions import can_view_member  # noqa: F401  (re-exported for other apps)
 from network.privacy import visible_profile_fields  # noqa: F401  (re-exported)
-from network.search import query_terms
+from network.search import fts5_count, query_terms
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -26,11 +29,29 @@ MAX_PAGE_SIZE = 100
 COUNT_CAP = 1000
 
 
+_SLUG = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
 def profile_url(member: User) -> str:
     """The member's profile page, or "" for members without one (no handle, deleted)."""
     if not member.handle or not member.is_active:
         return ""
+    if _SLUG.match(member.handle):
+        # A directory page builds 20 of these: resolve the pattern once per language.
+        return _profile_url_template(get_language(), get_script_prefix()).replace(
+            "__handle__", member.handle
+        )
     return reverse("network:profile", kwargs={"handle": member.handle})
+
+
+@functools.lru_cache(maxsize=16)
+def _profile_url_template(language: str | None, script_prefix: str) -> str:
+    return reverse("network:profile", kwargs={"handle": "__handle__"})
+
+
+@functools.lru_cache(maxsize=8)
+def _role_labels(language: str | None) -> dict[str, str]:
+    return {value: str(label) for value, label in User.Role.choices}
 
 
 def visible_members(viewer: Any) -> QuerySet[User]:
@@ -69,7 +90,7 @@ def member_data(viewer: Any, member: User, *, as_tier: int | None = None) -> dic
         "url": profile_url(member),
         "display_name": member.display_name,
         "role": member.role,
-        "role_label": str(member.get_role_display()),
+        "role_label": _role_labels(get_language()).get(member.role, member.role),
         "verified": member.is_verified_parliamentarian,
         "headline": profile.headline,
         "party": (
@@ -185,8 +206,16 @@ def search_directory(
     sort = cleaned.get("sort") or ("relevance" if terms else "name")
 
     # The count stops at COUNT_CAP + 1 rows: bounded work however broad the filters are.
-    count = queryset.values("pk")[: COUNT_CAP + 1].count()
+    expression = filterset.fts5_expression if filterset.is_valid() else ""
+    if expression:
+        # SQLite: the FTS5 expression is the whole query (listing rule included).
+        count = fts5_count(expression, limit=COUNT_CAP + 1)
+    else:
+        count = queryset.values("pk")[: COUNT_CAP + 1].count()
     capped = count > COUNT_CAP
+    if expression and capped:
+        # Broad: walk the sort index and stop at the page rather than sort every match.
+        queryset = entries.filter(search_tags__fts5=(expression, True))
     if capped and sort == "relevance":
         # Ranking needs every match; past the cap that is the slow part of a broad search
         # (a party-name word matches thousands), so broad searches list by name, walking the
@@ -229,25 +258,29 @@ def search_directory(
 
 
 def _prefetch_cards(members: list[User]) -> None:
-    """Topics and languages for a page of cards: two queries for the whole page."""
+    """Topics and languages for a page of cards: two queries for the whole page, read as plain
+    tuples (building a model instance per link row was a third of a directory call)."""
     profile_ids = [m.profile.pk for m in members]
     Expertise = MemberProfile.expertise.through
     Languages = MemberProfile.languages.through
     topics: dict[int, list[dict[str, str]]] = {pk: [] for pk in profile_ids}
     languages: dict[int, list[dict[str, str]]] = {pk: [] for pk in profile_ids}
     if profile_ids:
-        for link in Expertise.objects.filter(memberprofile_id__in=profile_ids).select_related(
-            "topic"
+        language = (get_language() or "en")[:2]
+        name_column = f"topic__name_{language}" if language in ("fr", "es") else "topic__name"
+        rows = (
+            Expertise.objects.filter(memberprofile_id__in=profile_ids)
+            .order_by("topic__order", "topic__name")
+            .values_list("memberprofile_id", "topic__slug", "topic__name", name_column)
+        )
+        for profile_id, slug, english, local in rows:
+            topics[profile_id].append({"slug": slug, "name": local or english})
+        for profile_id, code, name in (
+            Languages.objects.filter(memberprofile_id__in=profile_ids)
+            .order_by("language__name")
+            .values_list("memberprofile_id", "language__code", "language__name")
         ):
-            topics[link.memberprofile_id].append(
-                {"slug": link.topic.slug, "name": link.topic.label}
-            )
-        for link in Languages.objects.filter(memberprofile_id__in=profile_ids).select_related(
-            "language"
-        ):
-            languages[link.memberprofile_id].append(
-                {"code": link.language.code, "name": link.language.name}
-            )
+            languages[profile_id].append({"code": code, "name": name})
     for member in members:
         member._card_topics = topics[member.profile.pk]  # type: ignore[attr-defined]
         member._card_languages = languages[member.profile.pk]  # type: ignore[attr-defined]

@@ -20,7 +20,10 @@ def create(apps, schema_editor):
     elif vendor == "sqlite":
         schema_editor.execute(
             "CREATE VIRTUAL TABLE IF NOT EXISTS network_directory_fts USING fts5("
-            "base, bio, tags, tokenize = 'unicode61 remove_diacritics 2')"
+            # The layout of 0004 (bio per audience), so that the backfill below, which uses
+            # today's network.indexing, writes the columns it expects.
+            "base, bio0, bio1, bio2, bio3, bio4, tags, "
+            "tokenize = 'unicode61 remove_diacritics 2')"
         )
 
 
