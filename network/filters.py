@@ -139,6 +139,8 @@ class DirectoryFilter(django_filters.FilterSet):
         for filter_ in self.filters.values():
             filter_.model = queryset.model
             filter_.parent = self
+            if filter_.method is not None:
+                filter_.method = filter_.method  # re-binds its FilterMethod to this copy
         self.viewer = viewer
         self._tags: list[str] = []
         self.fts5_expression = ""  # SQLite: the query as one FTS5 expression, once filtered
