@@ -4,14 +4,15 @@ through ``network.privacy``: callers get only what the viewer may see."""
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 from django.http import Http404
 from django.urls import get_script_prefix, reverse
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -29,19 +30,17 @@ MAX_PAGE_SIZE = 100
 COUNT_CAP = 1000
 
 
-_SLUG = re.compile(r"^[A-Za-z0-9_-]+$")
-
-
 def profile_url(member: User) -> str:
     """The member's profile page, or "" for members without one (no handle, deleted)."""
     if not member.handle or not member.is_active:
         return ""
-    if _SLUG.match(member.handle):
-        # A directory page builds 20 of these: resolve the pattern once per language.
-        return _profile_url_template(get_language(), get_script_prefix()).replace(
-            "__handle__", member.handle
-        )
-    return reverse("network:profile", kwargs={"handle": member.handle})
+    if "/" in member.handle:
+        return reverse("network:profile", kwargs={"handle": member.handle})
+    # A directory page builds 20 of these: the pattern is resolved once per language, and the
+    # handle quoted as reverse() would (unicode handles: "ana_fernández5").
+    return _profile_url_template(get_language(), get_script_prefix()).replace(
+        "__handle__", quote(member.handle, safe=RFC3986_SUBDELIMS + "~:@")
+    )
 
 
 @functools.lru_cache(maxsize=16)

@@ -1,4 +1,4 @@
-"""The directory's Python-built <select> must be the markup Django's own Select renders."""
+"""What the directory renders fast must be what Django would render: selects and profile links."""
 
 from __future__ import annotations
 
@@ -48,3 +48,18 @@ def test_fast_select_renders_what_djangos_select_renders(value):
     fast = FastSelect(choices=CHOICES).render("country", value, attrs=attrs)
     assert _parsed(fast) == _parsed(stock)
     assert "<script>" not in fast
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("handle", ["ana_beatriz_souza", "ana_fernández5", "x-y", "çà~é:@"])
+def test_directory_card_links_are_the_urls_django_reverses(handle):
+    from django.urls import reverse
+    from django.utils import translation
+
+    from network.selectors import profile_url
+    from tests.factories import UserFactory
+
+    member = UserFactory(handle=handle)
+    for language in ("en", "fr", "es"):
+        with translation.override(language):
+            assert profile_url(member) == reverse("network:profile", kwargs={"handle": handle})
