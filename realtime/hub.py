@@ -518,12 +518,39 @@ _hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub] = weakref.WeakK
 _hubs_lock = threading.Lock()
 
 
+_frozen = False
+
+
+def _freeze_startup_heap() -> None:
+    """Keep the objects loaded at startup out of every later full garbage collection.
+
+    A daphne process holds about 200,000 objects once Django, Wagtail and the URL
+    configuration are loaded, all of them alive until the process ends. CPython's full (oldest
+    generation) collection walks every one of them: 150-450 ms on this kind of machine, run
+    whenever enough objects have survived since the last one, which socket set-up guarantees.
+    In the fan-out benchmark that pause landed in the middle of one post's delivery to 1,000
+    sockets and made the whole p99. ``gc.freeze()`` (made for this: see the ``gc`` module
+    docs) moves them to a permanent generation the collector skips; they are still freed by
+    reference counting, only cycles among them would never be collected, and startup objects
+    form none that die. Done once per process, when the first socket connects (the
+    application is fully loaded by then), after one collection so no garbage is frozen."""
+    global _frozen
+    if _frozen:
+        return
+    _frozen = True
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
 def get_hub() -> Hub:
     """The hub of the running event loop (daphne has one per process; each async test its own)."""
     loop = asyncio.get_running_loop()
     with _hubs_lock:
         hub = _hubs.get(loop)
         if hub is None:
+            _freeze_startup_heap()
             hub = _hubs[loop] = Hub(loop)
         return hub
 
