@@ -72,7 +72,7 @@ class Follower(Protocol):
 class Message:
     """One published stream event, decoded once per process and shared by every local socket."""
 
-    __slots__ = ("_payload", "_skip", "seq", "stream", "text")
+    __slots__ = ("_frame", "_payload", "_skip", "_skip_frame", "seq", "stream", "text")
 
     def __init__(self, stream: str, seq: int, text: str) -> None:
         self.stream = stream
@@ -80,6 +80,8 @@ class Message:
         self.text = text
         self._payload: dict[str, Any] | None = None
         self._skip: str | None = None
+        self._frame: bytes | None = None
+        self._skip_frame: bytes | None = None
 
     @property
     def payload(self) -> dict[str, Any]:
@@ -94,6 +96,33 @@ class Message:
         if self._skip is None:
             self._skip = encode_skip(self.stream, self.seq)
         return self._skip
+
+    @property
+    def frame(self) -> bytes:
+        """``text`` as a complete websocket frame: built once, written as-is to each socket."""
+        if self._frame is None:
+            self._frame = ws_text_frame(self.text)
+        return self._frame
+
+    @property
+    def skip_frame(self) -> bytes:
+        if self._skip_frame is None:
+            self._skip_frame = ws_text_frame(self.skip_text)
+        return self._skip_frame
+
+
+def ws_text_frame(text: str) -> bytes:
+    """One final, unmasked websocket text frame (RFC 6455 section 5.2), as a server sends it
+    without compression: the bytes autobahn's ``sendMessage`` would write for ``text``."""
+    payload = text.encode()
+    size = len(payload)
+    if size < 126:
+        header = bytes((0x81, size))
+    elif size < 1 << 16:
+        header = bytes((0x81, 126)) + size.to_bytes(2, "big")
+    else:
+        header = bytes((0x81, 127)) + size.to_bytes(8, "big")
+    return header + payload
 
 
 def encode_event(stream: str, event: str, seq: int, data: dict[str, Any]) -> str:
@@ -134,6 +163,7 @@ class Stats:
 
     def __init__(self) -> None:
         self.delivered = 0
+        self.written_directly = 0  # of ``delivered``: prepared frames (consumers._write_frame)
         self.skipped = 0
         self.slow_drops = 0
         self.reconnects = 0
@@ -234,7 +264,15 @@ class Hub:
                 self.detach(follower)
                 follower.abort()
                 continue
-            await follower.deliver(stream, message)
+            try:
+                await follower.deliver(stream, message)
+            except Exception:
+                # One socket's failure (say, one closing under us) must not stop delivery to
+                # the others, nor reach the pub/sub reader, which would take it for a broken
+                # Redis connection and make every local socket reconnect.
+                logger.exception("Delivering to one socket failed: dropping it")
+                self.detach(follower)
+                follower.abort()
 
     async def _recheck(self, stream: str, followers: list[Follower]) -> None:
         from realtime import consumers
