@@ -38,7 +38,15 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from realtime import events, presence, streams
-from realtime.hub import CLOSE_REVOKED, Hub, Message, encode_event, encode_skip, get_hub
+from realtime.hub import (
+    CLOSE_REVOKED,
+    Hub,
+    Message,
+    encode_event,
+    encode_skip,
+    get_hub,
+    ws_text_frame,
+)
 
 ERROR_BAD_JSON = "bad_json"
 ERROR_BAD_FRAME = "bad_frame"
@@ -178,6 +186,7 @@ class HubConsumer(AsyncWebsocketConsumer):
     # No channel layer per socket: stream events come through the per-process hub
     # (realtime.hub), which needs no per-socket state in Redis and no consumer handler call.
     channel_layer_alias = "__realtime_hub_no_channel_layer__"
+    _direct: Any = None  # daphne's protocol, when prepared frames can be written to it
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels >= 4.2 hops to a thread before every handler to close old database
@@ -282,7 +291,10 @@ class HubConsumer(AsyncWebsocketConsumer):
         self.hub.stats.delivered += 1
 
     async def notify(self, text: str) -> None:
-        if not self.closed:
+        if self.closed:
+            return
+        protocol = self._direct
+        if protocol is None or not _write_frame(protocol, ws_text_frame(text)):
             await self._raw_send({"type": "websocket.send", "text": text})
 
     async def close_socket(self, code: int) -> None:

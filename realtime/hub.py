@@ -33,7 +33,7 @@ import random
 import threading
 import time
 import weakref
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from typing import Any, Protocol
 
 from django.conf import settings
@@ -264,15 +264,25 @@ class Hub:
                 self.detach(follower)
                 follower.abort()
                 continue
-            try:
+            try:  # inline rather than _guarded: no extra coroutine per delivery
                 await follower.deliver(stream, message)
             except Exception:
-                # One socket's failure (say, one closing under us) must not stop delivery to
-                # the others, nor reach the pub/sub reader, which would take it for a broken
-                # Redis connection and make every local socket reconnect.
-                logger.exception("Delivering to one socket failed: dropping it")
-                self.detach(follower)
-                follower.abort()
+                self._drop_failed(follower)
+
+    async def _guarded(self, follower: Follower, call: Awaitable[None]) -> None:
+        try:
+            await call
+        except Exception:
+            self._drop_failed(follower)
+
+    def _drop_failed(self, follower: Follower) -> None:
+        """One socket's part of a broadcast failed (say, a socket closing under us): drop that
+        socket alone. Raised out of the loop, the error cost the sockets after it their event,
+        and reached the pub/sub reader, which took it for a lost Redis connection and made
+        every socket of the process reconnect (or, from ``on_lost``, ended the reader)."""
+        logger.exception("A socket failed during a broadcast: dropping it")
+        self.detach(follower)
+        follower.abort()
 
     async def _recheck(self, stream: str, followers: list[Follower]) -> None:
         from realtime import consumers
@@ -287,18 +297,18 @@ class Hub:
             logger.exception("Re-authorising followers of %s failed: dropping them", stream)
             verdicts = {}
         for follower in followers:
-            await follower.recheck(stream, verdicts)
+            await self._guarded(follower, follower.recheck(stream, verdicts))
 
     async def _revoke_user(self, user_id: int) -> None:
         for follower in list(self.by_user.get(user_id, ())):
             self.detach(follower)
-            await follower.close_socket(CLOSE_REVOKED)
+            await self._guarded(follower, follower.close_socket(CLOSE_REVOKED))
 
     async def on_lost(self) -> None:
         """The live layer broke: tell clients (status only; they keep their socket)."""
         text = '{"type":"status","live":false}'
         for follower in list(self.sockets):
-            await follower.notify(text)
+            await self._guarded(follower, follower.notify(text))
 
     async def on_recovered(self) -> None:
         """Back after a break: anything published meanwhile is lost, so every socket reconnects
@@ -308,7 +318,7 @@ class Hub:
         for follower in followers:
             self.detach(follower)
             self.stats.closed_for_reconnect += 1
-            await follower.close_socket(CLOSE_RECONNECT)
+            await self._guarded(follower, follower.close_socket(CLOSE_RECONNECT))
 
 
 class _Backend:

@@ -65,7 +65,9 @@ class FakeSocket:
         self.closed_with = code
 
     async def notify(self, text: str) -> None:
-        pass
+        if self.fails:
+            raise RuntimeError("Attempt to send on a closed protocol")
+        self.received.append(0)
 
 
 async def test_a_socket_failing_mid_broadcast_is_dropped_and_the_others_still_get_the_event():
@@ -84,6 +86,18 @@ async def test_a_socket_failing_mid_broadcast_is_dropped_and_the_others_still_ge
     assert sockets[1].aborted and sockets[1] not in hub.sockets
     assert not any(s.aborted or s.closed_with == CLOSE_RECONNECT for s in healthy)
     assert hub.stats.reconnects == 0
+
+
+async def test_a_socket_failing_while_the_live_layer_is_reported_down_does_not_stop_the_others():
+    """``on_lost`` runs in the pub/sub reader after a break: an error escaping it ended the
+    reader, and the process never reconnected to Redis."""
+    hub = get_hub()
+    sockets: list[Any] = [FakeSocket(fails=True), FakeSocket()]
+    for socket in sockets:
+        hub.attach(socket)
+    await hub.on_lost()
+    assert sockets[0].aborted and sockets[0] not in hub.sockets
+    assert sockets[1].received == [0] and sockets[1] in hub.sockets
 
 
 @pytest.mark.redis
