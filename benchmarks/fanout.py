@@ -152,7 +152,9 @@ async def handler(ws):
     finally:
         clients.discard(ws)
 async def main():
-    async with websockets.serve(handler, "127.0.0.1", port, max_queue=None, ping_interval=None):
+    # No compression: daphne does not negotiate it either, so both write the same bytes.
+    async with websockets.serve(handler, "127.0.0.1", port, max_queue=None, ping_interval=None,
+                                compression=None):
         r = aioredis.Redis.from_url(url, socket_timeout=None)
         ps = r.pubsub()
         await ps.subscribe(channel)
