@@ -8,7 +8,8 @@ without persistence wipes silently, and a full member channel drops messages (``
 Here every daphne process keeps, in memory, which of its sockets follow which stream, and holds
 one Redis pub/sub connection subscribed to the streams that have at least one local follower
 (as Discourse and Zulip do). A published event crosses Redis once per process and is written to
-each local socket as the same pre-encoded text, without any thread hop or database access.
+each local socket as the same pre-encoded websocket frame, without any thread hop or database
+access (``Message.frame``; ``consumers._write_frame``).
 
 Invariants:
 - Pub/sub state lives only on the open connection: when it breaks, nothing stale survives in
@@ -581,14 +582,16 @@ def _freeze_startup_heap() -> None:
     docs) moves them to a permanent generation the collector skips; they are still freed by
     reference counting, only cycles among them would never be collected, and startup objects
     form none that die. Done once per process, when the first socket connects (the
-    application is fully loaded by then), after one collection so no garbage is frozen."""
+    application is fully loaded by then), after collecting the young generations (a few ms)
+    so recent garbage is not frozen; not a full collection, which would be the very pause
+    this avoids (the full ones before it found a few dozen garbage objects at most)."""
     global _frozen
     if _frozen:
         return
     _frozen = True
     import gc
 
-    gc.collect()
+    gc.collect(1)
     gc.freeze()
 
 
