@@ -152,7 +152,9 @@ async def handler(ws):
     finally:
         clients.discard(ws)
 async def main():
-    async with websockets.serve(handler, "127.0.0.1", port, max_queue=None, ping_interval=None):
+    # No compression: daphne does not negotiate it either, so both write the same bytes.
+    async with websockets.serve(handler, "127.0.0.1", port, max_queue=None, ping_interval=None,
+                                compression=None):
         r = aioredis.Redis.from_url(url, socket_timeout=None)
         ps = r.pubsub()
         await ps.subscribe(channel)
@@ -287,7 +289,17 @@ def main() -> None:
     parser.add_argument("--single-posts", type=int, default=10)
     parser.add_argument("--client-procs", type=int, default=4)
     parser.add_argument("--size", type=int, default=300, help="payload bytes (rendered HTML)")
+    parser.add_argument(
+        "--only", default="1,2,baseline", help="scenarios to run: any of 1, 2, baseline"
+    )
+    parser.add_argument(
+        "--py-spy",
+        metavar="PATH",
+        help="py-spy executable: record each measured daphne process (collapsed stacks, "
+        "fanout-<scenario>-<pid>.txt in the current directory)",
+    )
     args = parser.parse_args()
+    only = set(args.only.split(","))
 
     import psutil
 
@@ -340,68 +352,93 @@ def main() -> None:
             p.terminate()
             p.wait(10)
 
+    def record(scenario: str, pids: list[int]) -> list[subprocess.Popen[bytes]]:
+        """py-spy attached for the measured window only (not connection set-up)."""
+        if not args.py_spy:
+            return []
+        return [
+            subprocess.Popen(
+                [args.py_spy, "record", "--pid", str(pid), "--rate", "250", "--nonblocking",
+                 "--format", "raw", "--output", f"fanout-{scenario}-{pid}.txt"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for pid in pids
+        ]  # fmt: skip
+
+    def stop_recording(recorders: list[subprocess.Popen[bytes]]) -> None:
+        for recorder in recorders:
+            recorder.send_signal(2)  # SIGINT: py-spy writes its file and exits
+            recorder.wait(30)
+
     rows = []
     try:
         # 1) one post at a time to N idle subscribers on one daphne process.
-        servers = start_daphnes(1)
-        urls = [f"ws://127.0.0.1:{port}/ws/" for _, port in servers]
-        out, stop_ev, workers, connected = start_clients(
-            urls, args.subscribers, args.client_procs, True
-        )
-        print(f"# scenario 1: {connected} subscribers connected to 1 daphne process")
-        time.sleep(1)
-        pids = [p.pid for p, _ in servers]
-        s0, c0 = read_stats(stats_prefix), cpu_seconds(pids)
-        commit_times = {}
-        for _ in range(args.single_posts):
-            commit_times |= emit_posts(1, 1000, args.size)
-            time.sleep(0.5)
-        time.sleep(1)
-        c1, s1 = cpu_seconds(pids), read_stats(stats_prefix)
-        arrivals = collect(out, stop_ev, workers)
-        rows.append(
-            report("single post, 1 process", commit_times, arrivals, connected, c1 - c0, s0, s1)
-        )
-        stop(servers)
-        for path in glob.glob(stats_prefix + ".*"):
-            os.unlink(path)
+        if "1" in only:
+            servers = start_daphnes(1)
+            urls = [f"ws://127.0.0.1:{port}/ws/" for _, port in servers]
+            out, stop_ev, workers, connected = start_clients(
+                urls, args.subscribers, args.client_procs, True
+            )
+            print(f"# scenario 1: {connected} subscribers connected to 1 daphne process")
+            time.sleep(1)
+            pids = [p.pid for p, _ in servers]
+            recorders = record("1", pids)
+            s0, c0 = read_stats(stats_prefix), cpu_seconds(pids)
+            commit_times = {}
+            for _ in range(args.single_posts):
+                commit_times |= emit_posts(1, 1000, args.size)
+                time.sleep(0.5)
+            time.sleep(1)
+            c1, s1 = cpu_seconds(pids), read_stats(stats_prefix)
+            stop_recording(recorders)
+            arrivals = collect(out, stop_ev, workers)
+            rows.append(
+                report("single post, 1 process", commit_times, arrivals, connected, c1 - c0, s0, s1)
+            )
+            stop(servers)
+            for path in glob.glob(stats_prefix + ".*"):
+                os.unlink(path)
 
         # 2) R posts/s for S seconds to N subscribers spread over 2 daphne processes.
-        servers = start_daphnes(2)
-        urls = [f"ws://127.0.0.1:{port}/ws/" for _, port in servers]
-        out, stop_ev, workers, connected = start_clients(
-            urls, args.subscribers, args.client_procs, True
-        )
-        print(
-            f"# scenario 2: {connected} subscribers on 2 daphne processes, "
-            f"{args.rate}/s for {args.seconds}s"
-        )
-        time.sleep(1)
-        pids = [p.pid for p, _ in servers]
-        s0, c0 = read_stats(stats_prefix), cpu_seconds(pids)
-        commit_times = emit_posts(int(args.rate * args.seconds), args.rate, args.size)
-        time.sleep(1.5)
-        c1, s1 = cpu_seconds(pids), read_stats(stats_prefix)
-        arrivals = collect(out, stop_ev, workers)
-        rows.append(
-            report(
-                f"{args.rate:g} posts/s, 2 processes",
-                commit_times,
-                arrivals,
-                connected,
-                c1 - c0,
-                s0,
-                s1,
+        if "2" in only:
+            servers = start_daphnes(2)
+            urls = [f"ws://127.0.0.1:{port}/ws/" for _, port in servers]
+            out, stop_ev, workers, connected = start_clients(
+                urls, args.subscribers, args.client_procs, True
             )
-        )
-        stop(servers)
+            print(
+                f"# scenario 2: {connected} subscribers on 2 daphne processes, "
+                f"{args.rate}/s for {args.seconds}s"
+            )
+            time.sleep(1)
+            pids = [p.pid for p, _ in servers]
+            recorders = record("2", pids)
+            s0, c0 = read_stats(stats_prefix), cpu_seconds(pids)
+            commit_times = emit_posts(int(args.rate * args.seconds), args.rate, args.size)
+            time.sleep(1.5)
+            c1, s1 = cpu_seconds(pids), read_stats(stats_prefix)
+            stop_recording(recorders)
+            arrivals = collect(out, stop_ev, workers)
+            rows.append(
+                report(
+                    f"{args.rate:g} posts/s, 2 processes",
+                    commit_times,
+                    arrivals,
+                    connected,
+                    c1 - c0,
+                    s0,
+                    s1,
+                )
+            )
+            stop(servers)
 
         # 3) the plain baseline: one asyncio websockets.broadcast process, same Redis feed.
         baselines = [
             ("single post", args.single_posts, 2.0),
             (f"{args.rate:g} posts/s", int(args.rate * args.seconds), args.rate),
         ]
-        for label, posts, rate in baselines:
+        for label, posts, rate in baselines if "baseline" in only else []:
             port = free_port()
             channel = "baseline"
             p = subprocess.Popen([PY, "-c", BASELINE, str(port), redis_url, channel], env=child_env)
@@ -429,8 +466,11 @@ def main() -> None:
             )
             p.terminate()
             p.wait(10)
-        real = rows[1]["cpu_us_per_delivery"]
-        base = rows[3]["cpu_us_per_delivery"]
+        by_name = {row["scenario"]: row for row in rows}
+        real = by_name.get(f"{args.rate:g} posts/s, 2 processes", {}).get("cpu_us_per_delivery")
+        base = by_name.get(f"baseline {args.rate:g} posts/s, 1 process", {}).get(
+            "cpu_us_per_delivery"
+        )
         if real and base:
             print(
                 f"# CPU per delivery, real stack / plain baseline at {args.rate:g}/s: "

@@ -155,7 +155,7 @@ def main() -> None:
             wait_port(port)
             restarted = True
             print(f"# Redis killed and restarted at {time.monotonic() - started:.0f}s")
-        if int(time.monotonic() - started) % 30 == 0:
+        if time.monotonic() - started >= 30 * len(samples):
             samples.append(rss())
         time.sleep(1.0 / args.rate)
     stop.set()
@@ -176,6 +176,16 @@ def main() -> None:
         for k, v in json.load(open(path)).items():  # noqa: SIM115
             stats[k] = stats.get(k, 0) + v
     lost = sum(r["lost"] for r in results)
+    # Why each process dropped its pub/sub connection, and anything else daphne warned about:
+    # one Redis restart must make exactly one reconnect wave per process.
+    warnings: dict[str, int] = {}
+    for path in glob.glob(str(tmp / "daphne-*.log")):
+        for line in open(path, errors="replace"):  # noqa: SIM115
+            # Not the access log (daphne's stdout), nor a traceback's body.
+            if '"WS' in line or '"GET' in line or line[:1].isspace() or not line.strip():
+                continue
+            key = line.strip()[:100]
+            warnings[key] = warnings.get(key, 0) + 1
     print(json.dumps({
         "events": seq,
         "server_rss_start_mb": round(rss_start / 2**20, 1),
@@ -188,6 +198,9 @@ def main() -> None:
         "stream_subscribers_at_end (no sockets left)": sum(numsub.values()) if numsub else 0,
         "sockets_still_registered": stats.get("sockets", 0),
         "channel_layer_group_keys": group_keys,
+        "reconnect_waves": stats.get("reconnects", 0),
+        "expected_reconnect_waves (one per process)": args.servers,
+        "daphne_log_warnings": warnings,
         "lost_events": lost,
         "clients_not_exactly_once": sum(r["bad"] for r in results),
         "duplicates_dropped_by_clients": sum(r["duplicates_dropped"] for r in results),

@@ -8,6 +8,7 @@ class RealtimeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from realtime import signals
+        from realtime import events, signals
 
         signals.connect()
+        events.prepare()

@@ -8,7 +8,8 @@ without persistence wipes silently, and a full member channel drops messages (``
 Here every daphne process keeps, in memory, which of its sockets follow which stream, and holds
 one Redis pub/sub connection subscribed to the streams that have at least one local follower
 (as Discourse and Zulip do). A published event crosses Redis once per process and is written to
-each local socket as the same pre-encoded text, without any thread hop or database access.
+each local socket as the same pre-encoded websocket frame, without any thread hop or database
+access (``Message.frame``; ``consumers._write_frame``).
 
 Invariants:
 - Pub/sub state lives only on the open connection: when it breaks, nothing stale survives in
@@ -33,7 +34,7 @@ import random
 import threading
 import time
 import weakref
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from typing import Any, Protocol
 
 from django.conf import settings
@@ -72,7 +73,7 @@ class Follower(Protocol):
 class Message:
     """One published stream event, decoded once per process and shared by every local socket."""
 
-    __slots__ = ("_payload", "_skip", "seq", "stream", "text")
+    __slots__ = ("_frame", "_payload", "_skip", "_skip_frame", "seq", "stream", "text")
 
     def __init__(self, stream: str, seq: int, text: str) -> None:
         self.stream = stream
@@ -80,6 +81,8 @@ class Message:
         self.text = text
         self._payload: dict[str, Any] | None = None
         self._skip: str | None = None
+        self._frame: bytes | None = None
+        self._skip_frame: bytes | None = None
 
     @property
     def payload(self) -> dict[str, Any]:
@@ -94,6 +97,33 @@ class Message:
         if self._skip is None:
             self._skip = encode_skip(self.stream, self.seq)
         return self._skip
+
+    @property
+    def frame(self) -> bytes:
+        """``text`` as a complete websocket frame: built once, written as-is to each socket."""
+        if self._frame is None:
+            self._frame = ws_text_frame(self.text)
+        return self._frame
+
+    @property
+    def skip_frame(self) -> bytes:
+        if self._skip_frame is None:
+            self._skip_frame = ws_text_frame(self.skip_text)
+        return self._skip_frame
+
+
+def ws_text_frame(text: str) -> bytes:
+    """One final, unmasked websocket text frame (RFC 6455 section 5.2), as a server sends it
+    without compression: the bytes autobahn's ``sendMessage`` would write for ``text``."""
+    payload = text.encode()
+    size = len(payload)
+    if size < 126:
+        header = bytes((0x81, size))
+    elif size < 1 << 16:
+        header = bytes((0x81, 126)) + size.to_bytes(2, "big")
+    else:
+        header = bytes((0x81, 127)) + size.to_bytes(8, "big")
+    return header + payload
 
 
 def encode_event(stream: str, event: str, seq: int, data: dict[str, Any]) -> str:
@@ -134,6 +164,7 @@ class Stats:
 
     def __init__(self) -> None:
         self.delivered = 0
+        self.written_directly = 0  # of ``delivered``: prepared frames (consumers._write_frame)
         self.skipped = 0
         self.slow_drops = 0
         self.reconnects = 0
@@ -234,7 +265,25 @@ class Hub:
                 self.detach(follower)
                 follower.abort()
                 continue
-            await follower.deliver(stream, message)
+            try:  # inline rather than _guarded: no extra coroutine per delivery
+                await follower.deliver(stream, message)
+            except Exception:
+                self._drop_failed(follower)
+
+    async def _guarded(self, follower: Follower, call: Awaitable[None]) -> None:
+        try:
+            await call
+        except Exception:
+            self._drop_failed(follower)
+
+    def _drop_failed(self, follower: Follower) -> None:
+        """One socket's part of a broadcast failed (say, a socket closing under us): drop that
+        socket alone. Raised out of the loop, the error cost the sockets after it their event,
+        and reached the pub/sub reader, which took it for a lost Redis connection and made
+        every socket of the process reconnect (or, from ``on_lost``, ended the reader)."""
+        logger.exception("A socket failed during a broadcast: dropping it")
+        self.detach(follower)
+        follower.abort()
 
     async def _recheck(self, stream: str, followers: list[Follower]) -> None:
         from realtime import consumers
@@ -249,18 +298,18 @@ class Hub:
             logger.exception("Re-authorising followers of %s failed: dropping them", stream)
             verdicts = {}
         for follower in followers:
-            await follower.recheck(stream, verdicts)
+            await self._guarded(follower, follower.recheck(stream, verdicts))
 
     async def _revoke_user(self, user_id: int) -> None:
         for follower in list(self.by_user.get(user_id, ())):
             self.detach(follower)
-            await follower.close_socket(CLOSE_REVOKED)
+            await self._guarded(follower, follower.close_socket(CLOSE_REVOKED))
 
     async def on_lost(self) -> None:
         """The live layer broke: tell clients (status only; they keep their socket)."""
         text = '{"type":"status","live":false}'
         for follower in list(self.sockets):
-            await follower.notify(text)
+            await self._guarded(follower, follower.notify(text))
 
     async def on_recovered(self) -> None:
         """Back after a break: anything published meanwhile is lost, so every socket reconnects
@@ -270,7 +319,7 @@ class Hub:
         for follower in followers:
             self.detach(follower)
             self.stats.closed_for_reconnect += 1
-            await follower.close_socket(CLOSE_RECONNECT)
+            await self._guarded(follower, follower.close_socket(CLOSE_RECONNECT))
 
 
 class _Backend:
@@ -518,12 +567,41 @@ _hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub] = weakref.WeakK
 _hubs_lock = threading.Lock()
 
 
+_frozen = False
+
+
+def _freeze_startup_heap() -> None:
+    """Keep the objects loaded at startup out of every later full garbage collection.
+
+    A daphne process holds about 200,000 objects once Django, Wagtail and the URL
+    configuration are loaded, all of them alive until the process ends. CPython's full (oldest
+    generation) collection walks every one of them: 150-450 ms on this kind of machine, run
+    whenever enough objects have survived since the last one, which socket set-up guarantees.
+    In the fan-out benchmark that pause landed in the middle of one post's delivery to 1,000
+    sockets and made the whole p99. ``gc.freeze()`` (made for this: see the ``gc`` module
+    docs) moves them to a permanent generation the collector skips; they are still freed by
+    reference counting, only cycles among them would never be collected, and startup objects
+    form none that die. Done once per process, when the first socket connects (the
+    application is fully loaded by then), after collecting the young generations (a few ms)
+    so recent garbage is not frozen; not a full collection, which would be the very pause
+    this avoids (the full ones before it found a few dozen garbage objects at most)."""
+    global _frozen
+    if _frozen:
+        return
+    _frozen = True
+    import gc
+
+    gc.collect(1)
+    gc.freeze()
+
+
 def get_hub() -> Hub:
     """The hub of the running event loop (daphne has one per process; each async test its own)."""
     loop = asyncio.get_running_loop()
     with _hubs_lock:
         hub = _hubs.get(loop)
         if hub is None:
+            _freeze_startup_heap()
             hub = _hubs[loop] = Hub(loop)
         return hub
 
