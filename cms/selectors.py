@@ -18,7 +18,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from wagtail.images import get_image_model
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page
 
 from cms.cache import PAGE_TTL, remember, versioned_key
 
@@ -51,12 +51,18 @@ class _AccessPaths(NamedTuple):
 
 def _access_paths() -> _AccessPaths:
     def fetch() -> _AccessPaths:
-        return _AccessPaths(
-            restricted=list(PageViewRestriction.objects.values_list("page__path", flat=True)),
-            aliases=list(
-                Page.objects.filter(alias_of__isnull=False).values_list("path", flat=True)
-            ),
+        rows = (
+            Page.objects.filter(Q(alias_of__isnull=False) | Q(view_restrictions__isnull=False))
+            .values_list("path", "alias_of_id", "view_restrictions")
+            .distinct()
         )
+        paths = _AccessPaths(restricted=[], aliases=[])
+        for path, alias_of_id, restriction_id in rows:
+            if restriction_id is not None:
+                paths.restricted.append(path)
+            if alias_of_id is not None:
+                paths.aliases.append(path)
+        return paths
 
     return remember(access_paths_key(), fetch)
 
@@ -337,9 +343,15 @@ def resolution_discussion_url(*, page: Page) -> str:
 
 
 def related_pages(*, page: Any) -> list[Page]:
-    ids = [link.related_page_id for link in page.related_links.all()]
-    if not ids:
-        return []
+    links = page.related_links.all()
+    if isinstance(links, QuerySet):
+        # Saved links: one query for the links and their pages.
+        ids: Any = links.values("related_page_id")
+    else:
+        # A draft's links, held in memory (previews).
+        ids = [link.related_page_id for link in links]
+        if not ids:
+            return []
     return list(public(Page.objects.filter(pk__in=ids)).only("id", "title", "url_path"))
 
 
