@@ -1,18 +1,28 @@
 """Published pages through the production server layout, against a bare Django view.
 
     .venv/bin/python benchmarks/pages.py [--news 500] [--seconds 4] [--concurrency 8]
+        [--servers daphne,gunicorn] [--modes cached,uncached,cold] [--pages home,index,article]
 
 Seeds (once, idempotently) a site with ``--news`` articles in each of three languages, then
 starts real servers on loopback with production settings (DEBUG off, manifest static files,
 Redis cache when REDIS_URL is set or Redis answers on 127.0.0.1:6379/1):
 
 - daphne (ASGI, one process), the way `make run` and the websocket hub serve;
-- gunicorn (WSGI, one process with threads), the candidate layout for plain HTTP.
+- gunicorn (WSGI, one process with threads), the production layout for plain HTTP.
 
 For each server it drives the home page, the news index and a news page with a small threaded
-HTTP/1.1 keep-alive client, with the whole-page cache on and off, next to ``/bench/bare`` (a view
-doing no work behind the same middleware), and prints requests/s and the ratio to the bare view.
-It also prints the number of database queries each page needs with the page cache off.
+HTTP/1.1 keep-alive client, next to ``/bench/bare`` (a view doing no work behind the same
+middleware), and prints requests/s and the ratio to the bare view, in three modes:
+
+- cached: the whole-page cache for anonymous visitors on (what most visitors get);
+- uncached: the whole-page cache off (what signed-in members get), content caches warm
+  (routes, pages, fragments: see docs/cms.md);
+- cold: the whole-page cache off and the content version bumped before every request, as on
+  the first view after a publication: every content cache misses (needs Redis, shared by the
+  benchmark and the servers).
+
+It also prints the number of database queries each page needs with the page cache off, warm and
+cold, and the load average before and after (the machine may be shared: compare ratios).
 Uses $DATABASE_URL when set (e.g. PostgreSQL), else a SQLite file in the system temp dir.
 """
 
@@ -27,6 +37,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,18 +97,23 @@ def prepare(env: dict[str, str], news: int) -> None:
     subprocess.run([py, "-c", code], **run)
 
 
-def query_counts(env: dict[str, str], urls: dict[str, str]) -> dict[str, int]:
+def query_counts(env: dict[str, str], urls: dict[str, str]) -> dict[str, tuple[int, int]]:
+    """Queries per request with the page cache off: (warm, cold) for each page."""
     code = (
         "import django, json, sys; django.setup();"
         "from django.test import Client; from django.db import connection;"
         "from django.test.utils import CaptureQueriesContext;"
         "from django.conf import settings; settings.CMS_PAGE_CACHE = False;"
+        "from cms.cache import bump_content_version;"
         "c = Client(); out = {};\n"
         "for name, url in json.loads(sys.argv[1]).items():\n"
-        "    c.get(url)\n"
-        "    with CaptureQueriesContext(connection) as q:\n"
-        "        assert c.get(url).status_code == 200, url\n"
-        "    out[name] = len(q)\n"
+        "    out[name] = []\n"
+        "    for cold in (False, True):\n"
+        "        c.get(url)\n"
+        "        if cold: bump_content_version()\n"
+        "        with CaptureQueriesContext(connection) as q:\n"
+        "            assert c.get(url).status_code == 200, url\n"
+        "        out[name].append(len(q))\n"
         "print(json.dumps(out))"
     )
     import json
@@ -110,7 +126,36 @@ def query_counts(env: dict[str, str], urls: dict[str, str]) -> dict[str, int]:
         text=True,
         check=True,
     )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return {k: tuple(v) for k, v in json.loads(result.stdout.strip().splitlines()[-1]).items()}
+
+
+def version_bumper(env: dict[str, str]) -> Callable[[], Callable[[], None]] | None:
+    """A factory of per-thread functions that bump the content version, as a publication does
+    (None without Redis: the servers' caches are then out of the benchmark's reach)."""
+    if not env.get("REDIS_URL"):
+        return None
+    code = (
+        "import django; django.setup(); from django.core.cache import cache;"
+        "from cms.cache import VERSION_KEY, content_version; content_version();"
+        "print(cache.make_and_validate_key(VERSION_KEY))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    key = result.stdout.strip().splitlines()[-1] if result.returncode == 0 else ""
+    if not key:
+        return None
+    import redis
+
+    def make() -> Callable[[], None]:
+        client = redis.Redis.from_url(env["REDIS_URL"])
+        return lambda: client.incr(key)
+
+    return make
+
+
+def load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def free_port() -> int:
@@ -159,16 +204,29 @@ def start_server(kind: str, env: dict[str, str], port: int) -> subprocess.Popen:
     raise RuntimeError(f"{kind} did not start")
 
 
-def hammer(port: int, path: str, seconds: float, concurrency: int) -> float:
-    """Requests per second over ``seconds`` with ``concurrency`` keep-alive connections."""
+def hammer(
+    port: int,
+    path: str,
+    seconds: float,
+    concurrency: int,
+    before: Callable[[], Callable[[], None]] | None = None,
+) -> float:
+    """Requests per second over ``seconds`` with ``concurrency`` keep-alive connections.
+
+    ``before`` (a factory, called once per connection) makes a function called before each
+    request.
+    """
     counts = [0] * concurrency
     errors: list[str] = []
     stop = time.monotonic() + seconds
 
     def worker(slot: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        prepare = before() if before else None
         while time.monotonic() < stop:
             try:
+                if prepare:
+                    prepare()
                 conn.request("GET", path, headers={"Host": "127.0.0.1"})
                 response = conn.getresponse()
                 response.read()
@@ -201,41 +259,58 @@ def hammer(port: int, path: str, seconds: float, concurrency: int) -> float:
     return sum(counts) / (time.monotonic() - started)
 
 
+PAGES = {"home": "/en/", "index": "/en/news/", "article": "/en/news/bulk-7/"}
+LABELS = {"home": "home", "index": "news index", "article": "news page"}
+MODES = ("cached", "uncached", "cold")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--news", type=int, default=500)
     parser.add_argument("--seconds", type=float, default=4.0)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--servers", default="daphne,gunicorn")
+    parser.add_argument("--modes", default=",".join(MODES), help="of: " + ",".join(MODES))
+    parser.add_argument("--pages", default=",".join(PAGES), help="of: " + ",".join(PAGES))
     args = parser.parse_args()
+    modes = [m for m in args.modes.split(",") if m]
+    if unknown := set(modes) - set(MODES) or set(args.pages.split(",")) - set(PAGES):
+        parser.error(f"unknown mode or page: {', '.join(sorted(unknown))}")
+    urls = {LABELS[name]: PAGES[name] for name in args.pages.split(",")}
 
     env = base_env()
     database = env.get("DATABASE_URL", "sqlite:" + env.get("SQLITE_PATH", ""))
     print(f"database: {database.split('@')[-1]}  cache: {env.get('REDIS_URL') or 'local memory'}")
+    print(f"load average at start: {load_average()}")
     prepare(env, args.news)
-    urls = {"home": "/en/", "news index": "/en/news/", "news page": "/en/news/bulk-7/"}
     counts = query_counts(env, urls)
     print(
-        "queries per request (page cache off): " + ", ".join(f"{k} {v}" for k, v in counts.items())
+        "queries per request (page cache off), warm / after a publication: "
+        + ", ".join(f"{k} {warm} / {cold}" for k, (warm, cold) in counts.items())
     )
+    bumper = version_bumper(env)
+    if "cold" in modes and bumper is None:
+        print("  (no Redis shared with the servers: the cold mode is skipped)")
+        modes.remove("cold")
 
     rows = []
     for kind in args.servers.split(","):
-        for cached in (True, False):
-            server_env = {**env, "CMS_PAGE_CACHE": "true" if cached else "false"}
+        for mode in modes:
+            server_env = {**env, "CMS_PAGE_CACHE": "true" if mode == "cached" else "false"}
             port = free_port()
             process = start_server(kind, server_env, port)
+            before = bumper if mode == "cold" else None
             try:
                 # The machine is shared: measure the baseline right before each page, so both
                 # figures of a ratio see the same background load.
                 for name, path in urls.items():
                     bare = hammer(port, "/bench/bare", args.seconds, args.concurrency)
-                    rps = hammer(port, path, args.seconds, args.concurrency)
-                    rows.append((kind, "cached" if cached else "uncached", name, rps, bare))
+                    rps = hammer(port, path, args.seconds, args.concurrency, before)
+                    rows.append((kind, mode, name, rps, bare))
             finally:
                 process.terminate()
                 process.wait(timeout=10)
-            rows.append((kind, "cached" if cached else "uncached", "bare view", bare, bare))
+            rows.append((kind, mode, "bare view", bare, bare))
 
     print(
         f"\n{'server':9} {'page cache':10} {'page':11} {'req/s':>8} {'bare req/s':>11} {'ratio':>6}"
@@ -246,6 +321,7 @@ def main() -> None:
     if {"daphne", "gunicorn"} <= bare_by_server.keys():
         ratio = bare_by_server["gunicorn"] / bare_by_server["daphne"]
         print(f"\nbare view: gunicorn (WSGI) / daphne (ASGI) = {ratio:.1f}x")
+    print(f"load average at end: {load_average()}")
 
 
 if __name__ == "__main__":

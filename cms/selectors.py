@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any, NamedTuple
 
 from django.apps import apps
 from django.core.cache import cache
 from django.core.exceptions import FieldError
+from django.core.paginator import Page as PaginatorPage
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from wagtail.images import get_image_model
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page
 
-from cms.cache import PAGE_TTL, versioned_key
+from cms.cache import PAGE_TTL, remember, versioned_key
 
 logger = logging.getLogger(__name__)
 
@@ -34,13 +38,55 @@ class TranslationLinks(NamedTuple):
     alternates: dict[str, str]
 
 
+def lazy_list(fetch: Callable[[], Iterable[Any]]) -> Any:
+    """A list fetched the first time a template uses it: pages put what only their cached
+    fragments show behind this, so a fragment hit costs no query."""
+    return SimpleLazyObject(lambda: list(fetch()))
+
+
+class _AccessPaths(NamedTuple):
+    restricted: list[str]  # paths of pages carrying a view restriction
+    aliases: list[str]  # paths of alias pages (they take their source page's restrictions)
+
+
+def _access_paths() -> _AccessPaths:
+    def fetch() -> _AccessPaths:
+        rows = (
+            Page.objects.filter(Q(alias_of__isnull=False) | Q(view_restrictions__isnull=False))
+            .values_list("path", "alias_of_id", "view_restrictions")
+            .distinct()
+        )
+        paths = _AccessPaths(restricted=[], aliases=[])
+        for path, alias_of_id, restriction_id in rows:
+            if restriction_id is not None:
+                paths.restricted.append(path)
+            if alias_of_id is not None:
+                paths.aliases.append(path)
+        return paths
+
+    return remember(access_paths_key(), fetch)
+
+
+def access_paths_key() -> str:
+    return versioned_key("access-paths")
+
+
 def _restricted_paths() -> list[str]:
-    key = versioned_key("restricted-paths")
-    paths = cache.get(key)
-    if paths is None:
-        paths = list(PageViewRestriction.objects.values_list("page__path", flat=True))
-        cache.set(key, paths, PAGE_TTL)
-    return paths
+    return _access_paths().restricted
+
+
+def may_be_restricted(*, page: Page) -> bool:
+    """False when no view restriction can apply to ``page``, decided without a query.
+
+    True when the page or an ancestor carries a restriction, or when the page or an ancestor is
+    an alias (Wagtail then checks the alias's source): the caller asks Wagtail in those cases.
+    The lists are cached against the content version, which restriction changes, moves and the
+    creation of any page (aliases included) bump.
+    """
+    paths = _access_paths()
+    return any(page.path.startswith(p) for p in paths.restricted) or any(
+        page.path.startswith(p) for p in paths.aliases
+    )
 
 
 def public(queryset: QuerySet) -> QuerySet:
@@ -68,10 +114,15 @@ def translation_links(*, page: Page, request: HttpRequest) -> TranslationLinks:
 
     One query (the page, its ancestors and all their live translations), cached per page.
     """
-    key = versioned_key("translations", page.pk, request.get_host())
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
+    key = translation_links_key(page=page, request=request)
+    return remember(key, lambda: _translation_links(page=page, request=request))
+
+
+def translation_links_key(*, page: Page, request: HttpRequest) -> str:
+    return versioned_key("translations", page.pk, request.get_host())
+
+
+def _translation_links(*, page: Page, request: HttpRequest) -> TranslationLinks:
     steplen = Page.steplen
     # depth >= 2: the tree root is never a page in any language.
     paths = [page.path[:end] for end in range(2 * steplen, len(page.path) + 1, steplen)]
@@ -94,11 +145,9 @@ def translation_links(*, page: Page, request: HttpRequest) -> TranslationLinks:
             alternates[code] = url
         if code not in nearest or row.depth > nearest[code][0]:
             nearest[code] = (row.depth, url)
-    links = TranslationLinks(
+    return TranslationLinks(
         switcher={code: url for code, (_depth, url) in nearest.items()}, alternates=alternates
     )
-    cache.set(key, links, PAGE_TTL)
-    return links
 
 
 def news_topics() -> list[Any]:
@@ -124,6 +173,32 @@ def news_listing(*, index: Page, topic: Any = None) -> QuerySet:
         .defer_streamfields()
         .order_by("-date", "-pk")
     )
+
+
+def news_listing_page(
+    *, index: Page, topic: Any = None, number: Any = None, per_page: int
+) -> PaginatorPage:
+    """Page ``number`` of the index's listing (the first or last one when out of range).
+
+    Only the count is read up front, from the cache; the page's items are a lazy queryset,
+    fetched if and when the template iterates them.
+    """
+    paginator = Paginator(_LazySlices(lambda: news_listing(index=index, topic=topic)), per_page)
+    count_key = versioned_key("news-count", index.pk, topic.pk if topic is not None else "")
+    # Paginator.count is a cached_property: giving it the cached figure spares the COUNT query.
+    paginator.count = remember(count_key, lambda: news_listing(index=index, topic=topic).count())
+    return paginator.get_page(number)
+
+
+class _LazySlices:
+    """What a Paginator needs of a queryset (slicing), without building it until a slice is
+    used: building a page listing's queryset costs more than a cached fragment hit."""
+
+    def __init__(self, build: Callable[[], QuerySet]) -> None:
+        self.build = build
+
+    def __getitem__(self, key: slice) -> Any:
+        return lazy_list(lambda: self.build()[key])
 
 
 def news_for_feed(*, language: str, topic: Any = None, limit: int = 30) -> list[Any]:
@@ -268,9 +343,15 @@ def resolution_discussion_url(*, page: Page) -> str:
 
 
 def related_pages(*, page: Any) -> list[Page]:
-    ids = [link.related_page_id for link in page.related_links.all()]
-    if not ids:
-        return []
+    links = page.related_links.all()
+    if isinstance(links, QuerySet):
+        # Saved links: one query for the links and their pages.
+        ids: Any = links.values("related_page_id")
+    else:
+        # A draft's links, held in memory (previews).
+        ids = [link.related_page_id for link in links]
+        if not ids:
+            return []
     return list(public(Page.objects.filter(pk__in=ids)).only("id", "title", "url_path"))
 
 

@@ -19,6 +19,8 @@ def connect() -> None:
         post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"cms-del-{model}")
     # Deleting a specific page sends post_delete for its own class, not for Page.
     post_delete.connect(_page_deleted, dispatch_uid="cms-del-any-page")
+    # Likewise for saves: a new page (an alias above all) changes which paths may be restricted.
+    post_save.connect(_page_saved, dispatch_uid="cms-save-any-page")
     # Resolution pages link their forum discussion: cached pages must learn of a new one.
     post_save.connect(_thread_saved, sender="forums.Thread", dispatch_uid="cms-forum-thread")
     post_delete.connect(_thread_saved, sender="forums.Thread", dispatch_uid="cms-forum-thread-del")
@@ -26,6 +28,12 @@ def connect() -> None:
 
 def _page_deleted(sender: type, instance: object, **kwargs: object) -> None:
     if isinstance(instance, Page):
+        bump_content_version()
+
+
+def _page_saved(sender: type, instance: object, created: bool = False, **kwargs: object) -> None:
+    # Drafts of existing pages (the common save) change nothing visitors can see.
+    if isinstance(instance, Page) and (created or instance.alias_of_id):
         bump_content_version()
 
 

@@ -52,7 +52,12 @@ class HomePage(SitePage):
         from cms import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["featured_news"] = selectors.latest_news(locale_id=self.locale_id, limit=3)
-        context["upcoming_events"] = selectors.upcoming_events(locale_id=self.locale_id, limit=3)
+        # Read only when the template's cached fragment misses.
+        context["featured_news"] = selectors.lazy_list(
+            lambda: selectors.latest_news(locale_id=self.locale_id, limit=3)
+        )
+        context["upcoming_events"] = selectors.lazy_list(
+            lambda: selectors.upcoming_events(locale_id=self.locale_id, limit=3)
+        )
         context["figures"] = selectors.network_figures()
         return context

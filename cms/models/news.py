@@ -6,7 +6,6 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
@@ -44,9 +43,10 @@ class NewsIndexPage(SitePage):
         context = super().get_context(request, *args, **kwargs)
         topics = selectors.news_topics()
         topic = next((t for t in topics if t.slug == request.GET.get("topic")), None)
-        items = selectors.news_listing(index=self, topic=topic)
-        paginator = Paginator(items, NEWS_PER_PAGE)
-        context["news_page"] = paginator.get_page(request.GET.get("page"))
+        # The items are only fetched if the template's cached fragment misses.
+        context["news_page"] = selectors.news_listing_page(
+            index=self, topic=topic, number=request.GET.get("page"), per_page=NEWS_PER_PAGE
+        )
         context["topics"] = topics
         context["active_topic"] = topic
         context["feed_urls"] = selectors.news_feed_urls(topic=topic)
@@ -122,7 +122,9 @@ class NewsPage(SitePage):
 
     @classmethod
     def route_queryset(cls) -> models.QuerySet:
-        return cls.objects.select_related("featured_image", "author", "locale")
+        # Not the author: routes are cached, and a user row holds secrets. The byline reads it
+        # when the article's cached fragment misses.
+        return cls.objects.select_related("featured_image", "locale")
 
     @property
     def byline(self) -> str:
@@ -134,9 +136,10 @@ class NewsPage(SitePage):
         from cms import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["page_topics"] = list(self.topics.all())
-        context["page_tags"] = list(self.tags.all())
-        context["related"] = selectors.related_pages(page=self)
+        # Read only when the template's cached fragments miss.
+        context["page_topics"] = selectors.lazy_list(self.topics.all)
+        context["page_tags"] = selectors.lazy_list(self.tags.all)
+        context["related"] = selectors.lazy_list(lambda: selectors.related_pages(page=self))
         return context
 
 
