@@ -9,7 +9,10 @@ One field class and one lookup hide the difference from the selectors.
 Text is normalised in Python (lower case, accents folded) before it reaches either database, so
 "Bogotá" and "bogota" match without PostgreSQL's ``unaccent`` extension. The ``simple``
 configuration (no stemming) is deliberate: members write in many languages and a single
-stemmer would mangle most of them; prefix matching (``term:*``) covers plurals well enough.
+stemmer would mangle most of them. The last word of a query matches as a prefix (``term:*``:
+the member may still be typing it, and it covers plurals); the words before it match whole
+(expanding every word of "member of parliament" into all its prefixes was 2-3x the index work
+for no better results: "care" should not find "career" once the member typed a space).
 """
 
 from __future__ import annotations
@@ -79,8 +82,10 @@ class Matches(Lookup):
     def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         terms = [t for t in self.rhs if t]
-        suffix = "" if self.exact else ":*"
-        tsquery = " & ".join(f"{t}{suffix}" for t in terms) or "''"
+        tsquery = " & ".join(
+            f"{t}{':*' if self._prefix(i, terms) else ''}" for i, t in enumerate(terms)
+        )
+        tsquery = tsquery or "''"
         return f"{lhs} @@ to_tsquery('simple', %s)", [*lhs_params, tsquery]
 
     def as_sqlite(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
@@ -92,8 +97,9 @@ class Matches(Lookup):
         columns = {"search_base": "base", "search_tags": "tags"}.get(
             self.lhs.target.name, "{base bio0 bio1 bio2 bio3 bio4}"
         )
-        suffix = "" if self.exact else "*"
-        expression = " AND ".join(f'"{t}"{suffix}' for t in terms)
+        expression = " AND ".join(
+            f'"{t}"{"*" if self._prefix(i, terms) else ""}' for i, t in enumerate(terms)
+        )
         return (
             f'{alias}."profile_id" IN (SELECT rowid FROM network_directory_fts '
             "WHERE network_directory_fts MATCH %s)",
@@ -105,17 +111,22 @@ class Matches(Lookup):
         terms = [t for t in self.rhs if t]
         if not terms:
             return "1=1", []
-        # The document starts with a space so " term%" only matches at a word start.
-        clauses = [f"(' ' || {lhs}) LIKE %s" for _ in terms]
+        # The document is framed by spaces so " term%" only matches at a word start and
+        # " term " only a whole word.
+        clauses = [f"(' ' || {lhs} || ' ') LIKE %s" for _ in terms]
         params: list[Any] = []
-        for term in terms:
-            params += [*lhs_params, f"% {term}%"]
+        for i, term in enumerate(terms):
+            params += [*lhs_params, f"% {term}%" if self._prefix(i, terms) else f"% {term} %"]
         return " AND ".join(clauses), params
+
+    def _prefix(self, index: int, terms: list[str]) -> bool:
+        return not self.exact and index == len(terms) - 1
 
 
 def fts5_words(columns: list[str], terms: list[str]) -> str:
-    """FTS5 clause: every term matches a word (as a prefix) in one of ``columns``."""
-    words = " AND ".join(f'"{t}"*' for t in terms)
+    """FTS5 clause: every term matches a word in one of ``columns`` (the last as a prefix)."""
+    last = len(terms) - 1
+    words = " AND ".join(f'"{t}"{"*" if i == last else ""}' for i, t in enumerate(terms))
     return "{" + " ".join(columns) + "} : (" + words + ")"
 
 

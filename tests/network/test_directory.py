@@ -77,6 +77,16 @@ def test_search_matches_name_headline_and_party_without_accents(signed_in):
     assert names(signed_in.get("/en/network/people.json", {"q": "nobody-here"})) == []
 
 
+def test_the_last_word_matches_as_typed_the_words_before_it_whole(signed_in):
+    MemberFactory(display_name="Amara Diallo", with_profile={"headline": "Care economy organiser"})
+    MemberFactory(display_name="Career Coach", with_profile={"headline": "Careers in economics"})
+    search = lambda q: names(signed_in.get("/en/network/people.json", {"q": q}))  # noqa: E731
+    assert search("care econ") == ["Amara Diallo"]  # "care" whole, "econ" still being typed
+    assert sorted(search("care")) == ["Amara Diallo", "Career Coach"]  # one word: a prefix
+    assert search("car economy") == []  # "car" is not a word of either headline
+    assert search("careers econom") == ["Career Coach"]
+
+
 def test_sorting_by_name_and_newest(signed_in):
     from datetime import timedelta
 
