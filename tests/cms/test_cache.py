@@ -63,6 +63,17 @@ def test_unpublished_articles_leave_cached_listings_at_once(client):
     _html(client, page.url, status=404)
 
 
+def test_deleted_articles_leave_cached_listings_at_once(client):
+    page = pages.news_page(title="Soon deleted")
+    for url in (*LISTINGS, page.url):
+        assert "Soon deleted" in _html(client, url)
+    url = page.url
+    page.delete()
+    for listing in LISTINGS:
+        assert "Soon deleted" not in _html(client, listing), listing
+    _html(client, url, status=404)
+
+
 def test_an_article_made_private_after_being_served_leaves_listings_and_asks_for_sign_in(client):
     page = pages.news_page(title="Members only soon")
     for url in (*LISTINGS, page.url):
