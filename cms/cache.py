@@ -22,6 +22,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 VERSION_KEY = "cms:content-version"
+STRUCTURE_KEY = "cms:structure-version"
 # Long enough to matter, short enough that figures from other apps stay fresh.
 PAGE_TTL = 300
 
@@ -47,30 +48,55 @@ def request_scope() -> Iterator[None]:
 
 
 def content_version() -> int:
+    return _version(VERSION_KEY)
+
+
+def structure_version() -> int:
+    """Changes only with the tree's access structure: view restrictions, aliases, page
+    creation, moves and deletions (not with every publication, so what depends on it alone,
+    the restricted paths, survives the first view after a publication)."""
+    return _version(STRUCTURE_KEY)
+
+
+def _version(key: str) -> int:
     memo = _request_memo.get()
-    if memo is not None and VERSION_KEY in memo:
-        return memo[VERSION_KEY]
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # A time-based start means a cache flush can never resurrect an older version's entries.
-        version = int(time.time() * 1000)
-        cache.add(VERSION_KEY, version, None)
+    if memo is not None and key in memo:
+        return memo[key]
+    # Both versions in one round trip: a request needs the second soon after the first.
+    found = cache.get_many([VERSION_KEY, STRUCTURE_KEY])
+    for name in (VERSION_KEY, STRUCTURE_KEY):
+        if found.get(name) is None:
+            # A time-based start means a cache flush can never resurrect older entries.
+            found[name] = int(time.time() * 1000)
+            if not cache.add(name, found[name], None):
+                found[name] = cache.get(name, found[name])
     if memo is not None:
-        memo[VERSION_KEY] = version
-    return version
+        memo[VERSION_KEY] = found[VERSION_KEY]
+        memo[STRUCTURE_KEY] = found[STRUCTURE_KEY]
+    return found[key]
 
 
-def _incr_version() -> None:
+def _incr(key: str) -> None:
     try:
-        version = cache.incr(VERSION_KEY)
+        version = cache.incr(key)
     except ValueError:
         version = int(time.time() * 1000)
-        cache.set(VERSION_KEY, version, None)
+        cache.set(key, version, None)
     memo = _request_memo.get()
     if memo is not None:
         # Values remembered under the old version are stale for the rest of this request too.
+        other = {k: memo[k] for k in (VERSION_KEY, STRUCTURE_KEY) if k in memo and k != key}
         memo.clear()
-        memo[VERSION_KEY] = version
+        memo.update(other)
+        memo[key] = version
+
+
+def _incr_version() -> None:
+    _incr(VERSION_KEY)
+
+
+def _incr_structure() -> None:
+    _incr(STRUCTURE_KEY)
 
 
 def bump_content_version(**_kwargs: Any) -> None:
@@ -84,8 +110,20 @@ def bump_content_version(**_kwargs: Any) -> None:
         transaction.on_commit(_incr_version)
 
 
+def bump_structure_version(**_kwargs: Any) -> None:
+    """The access structure changed (and so, maybe, what visitors see): retire both."""
+    _incr_structure()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_incr_structure)
+    bump_content_version()
+
+
 def versioned_key(*parts: object) -> str:
     return ":".join(["cms", str(content_version()), *(str(p) for p in parts)])
+
+
+def structure_key(*parts: object) -> str:
+    return ":".join(["cms-structure", str(structure_version()), *(str(p) for p in parts)])
 
 
 def prefetch(*keys: str) -> None:

@@ -20,7 +20,7 @@ from django.utils.functional import SimpleLazyObject
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
-from cms.cache import PAGE_TTL, remember, versioned_key
+from cms.cache import PAGE_TTL, remember, structure_key, versioned_key
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ def _access_paths() -> _AccessPaths:
 
 
 def access_paths_key() -> str:
-    return versioned_key("access-paths")
+    return structure_key("access-paths")
 
 
 def _restricted_paths() -> list[str]:
@@ -80,8 +80,8 @@ def may_be_restricted(*, page: Page) -> bool:
 
     True when the page or an ancestor carries a restriction, or when the page or an ancestor is
     an alias (Wagtail then checks the alias's source): the caller asks Wagtail in those cases.
-    The lists are cached against the content version, which restriction changes, moves and the
-    creation of any page (aliases included) bump.
+    The lists are cached against the structure version (``cms.cache``), which restriction
+    changes, moves, deletions and the creation of any page (aliases included) bump.
     """
     paths = _access_paths()
     return any(page.path.startswith(p) for p in paths.restricted) or any(
@@ -93,7 +93,7 @@ def public(queryset: QuerySet) -> QuerySet:
     """Live pages outside every view-restricted subtree (Wagtail's ``.public()``, cached).
 
     Private pages must never reach listings, feeds, sitemaps or search; the restricted paths
-    are cached against the content version, which any restriction change bumps.
+    are cached against the structure version, which any restriction change bumps.
     """
     queryset = queryset.filter(live=True)
     private = Q()

@@ -8,15 +8,16 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
-from cms.cache import bump_content_version
+from cms.cache import bump_content_version, bump_structure_version
 
 
 def connect() -> None:
     for signal in (page_published, page_unpublished, page_slug_changed, post_page_move):
         signal.connect(bump_content_version, dispatch_uid=f"cms-bump-{id(signal)}")
+    post_page_move.connect(bump_structure_version, dispatch_uid="cms-structure-move")
     for model in (Page, PageViewRestriction, Site):
-        post_save.connect(bump_content_version, sender=model, dispatch_uid=f"cms-save-{model}")
-        post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"cms-del-{model}")
+        post_save.connect(bump_structure_version, sender=model, dispatch_uid=f"cms-save-{model}")
+        post_delete.connect(bump_structure_version, sender=model, dispatch_uid=f"cms-del-{model}")
     # Deleting a specific page sends post_delete for its own class, not for Page.
     post_delete.connect(_page_deleted, dispatch_uid="cms-del-any-page")
     # Likewise for saves: a new page (an alias above all) changes which paths may be restricted.
@@ -28,13 +29,13 @@ def connect() -> None:
 
 def _page_deleted(sender: type, instance: object, **kwargs: object) -> None:
     if isinstance(instance, Page):
-        bump_content_version()
+        bump_structure_version()
 
 
 def _page_saved(sender: type, instance: object, created: bool = False, **kwargs: object) -> None:
     # Drafts of existing pages (the common save) change nothing visitors can see.
     if isinstance(instance, Page) and (created or instance.alias_of_id):
-        bump_content_version()
+        bump_structure_version()
 
 
 # Thread fields that decide whether (and where) a resolution page links its discussion.
