@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -185,12 +186,15 @@ def cpu_seconds(pids: list[int]) -> float:
     return total
 
 
-def read_stats(stats_prefix: str) -> dict[str, int]:
-    totals: dict[str, int] = {}
+def read_stats(stats_prefix: str) -> dict[str, Any]:
+    totals: dict[str, Any] = {}
     for path in glob.glob(stats_prefix + ".*.json"):
         with open(path) as handle:
             for key, value in json.load(handle).items():
-                totals[key] = totals.get(key, 0) + value
+                if isinstance(value, list):
+                    totals.setdefault(key, []).append(value)  # one list per process
+                else:
+                    totals[key] = totals.get(key, 0) + value
     return totals
 
 
@@ -215,6 +219,19 @@ def report(name, commit_times, arrivals, subscribers, cpu, stats_before, stats_a
         medians = sorted((percentile(v, 50), s) for s, v in by_post.items())
         row["post_median_ms_min_max"] = [round(medians[0][0], 1), round(medians[-1][0], 1)]
         row["slowest_post"] = medians[-1][1] - min(commit_times) + 1
+    if stats_after is not None and stats_after.get("fanned_out"):
+        # From commit to the last process writing the post to its last socket: the server's
+        # share, free of the client processes' scheduling (they share the same cores).
+        ends: dict[int, float] = {}
+        for per_process in stats_after["fanned_out"]:
+            for seq, at in per_process:
+                if seq in commit_times:
+                    ends[seq] = max(ends.get(seq, 0.0), at)
+        server = [(at - commit_times[seq]) * 1000 for seq, at in ends.items()]
+        row["server_written_ms_p50_max"] = [
+            round(percentile(server, 50), 1),
+            round(max(server), 1) if server else None,
+        ]
     if stats_after is not None:
         row["drops"] = stats_after.get("slow_drops", 0) - stats_before.get("slow_drops", 0)
         queries = stats_after.get("queries", 0) - stats_before.get("queries", 0)

@@ -174,7 +174,8 @@ def main() -> None:
     stats = {}
     for path in glob.glob(str(tmp / "stats") + ".*.json"):
         for k, v in json.load(open(path)).items():  # noqa: SIM115
-            stats[k] = stats.get(k, 0) + v
+            if not isinstance(v, list):  # counters (not fanout.py's per-event timings)
+                stats[k] = stats.get(k, 0) + v
     lost = sum(r["lost"] for r in results)
     # Why each process dropped its pub/sub connection, and anything else daphne warned about:
     # one Redis restart must make exactly one reconnect wave per process.

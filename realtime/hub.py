@@ -26,6 +26,7 @@ and the SQLite test run); it has the same interface and ordering.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import contextvars
 import json
@@ -188,7 +189,11 @@ class Hub:
         self.backend: _Backend = (
             _RedisBackend(self, settings.REDIS_URL) if settings.REDIS_URL else _MemoryBackend(self)
         )
+        # Benchmarks only: when each event's fan-out ended (every local socket written), to tell
+        # the server's share of the latency from the client processes' scheduling.
+        self.fanned_out: collections.deque[tuple[int, float]] | None = None
         if settings.REALTIME.get("STATS_FILE"):
+            self.fanned_out = collections.deque(maxlen=2000)
             _spawn(loop, _write_stats(self, settings.REALTIME["STATS_FILE"]))
 
     # --- sockets -------------------------------------------------------------------------------
@@ -251,6 +256,8 @@ class Hub:
             space = data.index(" ")
             message = Message(stream, int(data[1:space]), data[space + 1 :])
             await self._fan_out(stream, message, followers)
+            if self.fanned_out is not None:
+                self.fanned_out.append((message.seq, time.time()))
         elif data == "R":
             await self._recheck(stream, list(followers))
 
@@ -545,6 +552,7 @@ async def _write_stats(hub: Hub, path: str) -> None:
             "queries": _queries,
             "sockets": len(hub.sockets),
             "streams": len(hub.by_stream),
+            "fanned_out": list(hub.fanned_out or ()),
         }
         with open(target + ".tmp", "w") as handle:
             json.dump(data, handle)
