@@ -169,21 +169,20 @@ class DirectoryFilter(django_filters.FilterSet):
         lists; separate ``IN (...)`` subqueries per condition each materialised thousands of
         rows and then probed the directory row by row."""
         data = self.form.cleaned_data
-        tokens: list[str] = []
-        if data.get("role"):
-            tokens.append(indexing.role_tag(data["role"]))
-        for key, prefix in (("region", "r"), ("country", "c"), ("party", "p")):
-            if data.get(key) is not None:
-                tokens.append(f"{prefix}{data[key].pk}")
+        mentoring = data.get("mentoring") or ""
+        tokens = indexing.filter_tokens(
+            role=data.get("role") or None,
+            region_id=_pk(data.get("region")),
+            country_id=_pk(data.get("country")),
+            party_id=_pk(data.get("party")),
+            verified=bool(data.get("verified")),
+            open_to_mentor=mentoring == "mentor",
+            open_to_mentee=mentoring == "mentee",
+        )
         if data.get("topic") is not None:
             tokens.append(indexing.topic_tag(data["topic"].pk))
         if data.get("language") is not None:
             tokens.append(indexing.language_tag(data["language"].pk))
-        mentoring = {"mentor": "mtr", "mentee": "mte"}.get(data.get("mentoring") or "")
-        if mentoring:
-            tokens.append(mentoring)
-        if data.get("verified"):
-            tokens.append("ver")
         terms = query_terms(data.get("q") or "")
         if not tokens and not terms:
             return queryset
@@ -193,7 +192,7 @@ class DirectoryFilter(django_filters.FilterSet):
             audiences = privacy.searchable_bio_audiences(self.viewer)
             clauses.append(fts5_words(["base", *(f"bio{a}" for a in audiences)], terms))
         tier = privacy.viewer_tier(self.viewer)
-        clauses.append(fts5_tokens([f"vis{tier}", *tokens]))
+        clauses.append(fts5_tokens([indexing.viewer_tag(tier), *tokens]))
         self.fts5_expression = " AND ".join(clauses)
         return queryset.filter(search_tags__fts5=(self.fts5_expression, False))
 
@@ -227,6 +226,10 @@ class DirectoryFilter(django_filters.FilterSet):
 
     def filter_noop(self, queryset: Entries, name: str, value: Any) -> Entries:
         return queryset  # sorting is applied by selectors.search_directory
+
+
+def _pk(instance: Any) -> int | None:
+    return instance.pk if instance is not None else None
 
 
 class PartyFilter(django_filters.FilterSet):

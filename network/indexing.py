@@ -52,18 +52,46 @@ VIEWER_TIERS = range(4)  # public, members, parliamentarians, staff (privacy.vie
 
 
 def attribute_tags(values: dict[str, Any]) -> str:
-    """Exact tokens for the directory's column filters, so that on SQLite one FTS5 lookup
-    intersects them with the words and topics instead of probing rows one by one.
-    ``vis<tier>`` is present for every viewer tier that may list the member."""
-    tokens = [f"vis{tier}" for tier in VIEWER_TIERS if values["listed_to"] <= tier]
-    tokens.append(role_tag(values["role"]))
-    for key, prefix in (("region_id", "r"), ("country_id", "c"), ("party_id", "p")):
-        if values[key] is not None:
-            tokens.append(f"{prefix}{values[key]}")
-    for key, token in (("verified", "ver"), ("open_to_mentor", "mtr"), ("open_to_mentee", "mte")):
-        if values[key]:
-            tokens.append(token)
+    """Exact tokens for the directory's column filters (``values``: a directory row), so that
+    on SQLite one FTS5 lookup intersects them with the words and topics instead of probing
+    rows one by one. ``vis<tier>`` is present for every viewer tier that may list the member."""
+    tokens = [viewer_tag(tier) for tier in VIEWER_TIERS if values["listed_to"] <= tier]
+    tokens += filter_tokens(
+        role=values["role"],
+        region_id=values["region_id"],
+        country_id=values["country_id"],
+        party_id=values["party_id"],
+        verified=values["verified"],
+        open_to_mentor=values["open_to_mentor"],
+        open_to_mentee=values["open_to_mentee"],
+    )
     return " ".join(tokens)
+
+
+def filter_tokens(
+    *,
+    role: str | None = None,
+    region_id: int | None = None,
+    country_id: int | None = None,
+    party_id: int | None = None,
+    verified: bool = False,
+    open_to_mentor: bool = False,
+    open_to_mentee: bool = False,
+) -> list[str]:
+    """The tokens of these column values: what a row is indexed with and what a directory
+    filter asks for (``DirectoryFilter``), from this one vocabulary."""
+    tokens = [role_tag(role)] if role else []
+    for value, prefix in ((region_id, "r"), (country_id, "c"), (party_id, "p")):
+        if value is not None:
+            tokens.append(f"{prefix}{value}")
+    for flag, token in ((verified, "ver"), (open_to_mentor, "mtr"), (open_to_mentee, "mte")):
+        if flag:
+            tokens.append(token)
+    return tokens
+
+
+def viewer_tag(tier: int) -> str:
+    return f"vis{tier}"
 
 
 def role_tag(role: str) -> str:

@@ -2,9 +2,9 @@
 
 The directory table has two search documents (``DirectoryEntry.search_base`` without the bio,
 ``search_full`` with it). On PostgreSQL they are ``tsvector`` columns with GIN indexes, written
-through ``to_tsvector('simple', ...)``; on SQLite the ``__matches`` lookup queries the FTS5
-table ``network_directory_fts`` instead (elsewhere it falls back to ``LIKE`` on the columns).
-One field class and one lookup hide the difference from the selectors.
+through ``to_tsvector('simple', ...)`` and queried with the ``__matches`` lookup. On SQLite they
+stay empty: the FTS5 table ``network_directory_fts`` answers a whole directory query at once
+through the ``__fts5`` lookup (``fts5_words``, ``fts5_tokens``; see ``DirectoryFilter``).
 
 Text is normalised in Python (lower case, accents folded) before it reaches either database, so
 "Bogotá" and "bogota" match without PostgreSQL's ``unaccent`` extension. The ``simple``
@@ -88,45 +88,25 @@ class Matches(Lookup):
         tsquery = tsquery or "''"
         return f"{lhs} @@ to_tsquery('simple', %s)", [*lhs_params, tsquery]
 
-    def as_sqlite(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        # SQLite: the FTS5 table beside the directory (rowid = profile id, columns base, bio).
-        terms = [t for t in self.rhs if t]
-        if not terms or self.lhs.target.model._meta.db_table != "network_directoryentry":
-            return self.as_sql(compiler, connection)
-        alias = compiler.quote_name_unless_alias(self.lhs.alias)
-        columns = {"search_base": "base", "search_tags": "tags"}.get(
-            self.lhs.target.name, "{base bio0 bio1 bio2 bio3 bio4}"
-        )
-        expression = " AND ".join(
-            f'"{t}"{"*" if self._prefix(i, terms) else ""}' for i, t in enumerate(terms)
-        )
-        return (
-            f'{alias}."profile_id" IN (SELECT rowid FROM network_directory_fts '
-            "WHERE network_directory_fts MATCH %s)",
-            [f"{columns} : ({expression})"],
-        )
-
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        terms = [t for t in self.rhs if t]
-        if not terms:
-            return "1=1", []
-        # The document is framed by spaces so " term%" only matches at a word start and
-        # " term " only a whole word.
-        clauses = [f"(' ' || {lhs} || ' ') LIKE %s" for _ in terms]
-        params: list[Any] = []
-        for i, term in enumerate(terms):
-            params += [*lhs_params, f"% {term}%" if self._prefix(i, terms) else f"% {term} %"]
-        return " AND ".join(clauses), params
+        # On SQLite the directory asks FTS5 for a whole query at once (the ``fts5`` lookup,
+        # built by DirectoryFilter); nothing else searches these columns.
+        raise NotImplementedError("the matches lookup is PostgreSQL's; SQLite uses fts5")
 
     def _prefix(self, index: int, terms: list[str]) -> bool:
-        return not self.exact and index == len(terms) - 1
+        return not self.exact and is_typed_word(index, terms)
+
+
+def is_typed_word(index: int, terms: list[str]) -> bool:
+    """The word the member may still be typing (the last): it matches as a prefix."""
+    return index == len(terms) - 1
 
 
 def fts5_words(columns: list[str], terms: list[str]) -> str:
     """FTS5 clause: every term matches a word in one of ``columns`` (the last as a prefix)."""
-    last = len(terms) - 1
-    words = " AND ".join(f'"{t}"{"*" if i == last else ""}' for i, t in enumerate(terms))
+    words = " AND ".join(
+        f'"{t}"{"*" if is_typed_word(i, terms) else ""}' for i, t in enumerate(terms)
+    )
     return "{" + " ".join(columns) + "} : (" + words + ")"
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from network import privacy
 from network.filters import DirectoryFilter, PartyFilter
-from network.models import DirectoryEntry, MemberProfile, Party, Region, User
+from network.models import DirectoryEntry, MemberProfile, Party, Region, Topic, User
 from network.permissions import can_view_member  # noqa: F401  (re-exported for other apps)
 from network.privacy import visible_profile_fields  # noqa: F401  (re-exported)
 from network.search import fts5_count, query_terms
@@ -265,8 +265,7 @@ def _prefetch_cards(members: list[User]) -> None:
     topics: dict[int, list[dict[str, str]]] = {pk: [] for pk in profile_ids}
     languages: dict[int, list[dict[str, str]]] = {pk: [] for pk in profile_ids}
     if profile_ids:
-        language = (get_language() or "en")[:2]
-        name_column = f"topic__name_{language}" if language in ("fr", "es") else "topic__name"
+        name_column = f"topic__{Topic.name_field()}"  # Topic.label's rule, on tuples
         rows = (
             Expertise.objects.filter(memberprofile_id__in=profile_ids)
             .order_by("topic__order", "topic__name")

@@ -109,12 +109,15 @@ class Topic(models.Model):
     @property
     def label(self) -> str:
         """The name in the active language, falling back to English."""
+        return getattr(self, self.name_field()) or self.name
+
+    @staticmethod
+    def name_field() -> str:
+        """The column holding the name in the active language (``name`` for English)."""
         from django.utils.translation import get_language
 
         language = (get_language() or "en")[:2]
-        if language == "en":
-            return self.name
-        return getattr(self, f"name_{language}", "") or self.name
+        return f"name_{language}" if language in ("fr", "es") else "name"
 
 
 class Language(models.Model):
