@@ -8,10 +8,11 @@ are exactly ``entry_values(member, profile)``.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
 from network import privacy
 from network.search import normalise
@@ -178,8 +179,52 @@ def _fts_delete(profile_ids: Iterable[int]) -> None:
         cursor.executemany(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", ids)
 
 
+# The change log keeps this many versions; a process further behind rebuilds its index.
+CHANGES_KEPT = 20_000
+_PRUNE_EVERY = 500
+
+
+def log_changes(user_ids: Iterable[int | None]) -> None:
+    """Record that these members' directory rows changed (``None``: reference data such as a
+    topic's name), after the rows are written and in the same transaction, so a process that
+    reads the new version also reads the new rows (``network.directory_store``)."""
+    ids = list(user_ids)
+    if not ids:
+        return
+    stamp = uuid.uuid4().hex
+    with connection.cursor() as cursor:
+        # The upsert takes the version row's lock until commit: versions commit in order.
+        cursor.execute(
+            "INSERT INTO network_directoryversion (id, seq, stamp) VALUES (1, 1, %s) "
+            "ON CONFLICT (id) DO UPDATE SET seq = network_directoryversion.seq + 1, "
+            "stamp = excluded.stamp RETURNING seq",
+            [stamp],
+        )
+        seq = int(cursor.fetchone()[0])
+        cursor.executemany(
+            "INSERT INTO network_directorychange (seq, stamp, user_id) VALUES (%s, %s, %s)",
+            [(seq, stamp, pk) for pk in dict.fromkeys(ids)],
+        )
+        if seq % _PRUNE_EVERY == 0:
+            cursor.execute(
+                "DELETE FROM network_directorychange WHERE seq < %s", [seq - CHANGES_KEPT]
+            )
+
+
+def reference_changed() -> None:
+    """Regions, countries, parties, topics or languages changed: cached names and codes go."""
+    with transaction.atomic():
+        log_changes([None])
+
+
 def sync_member(member: Any) -> None:
     """Rebuild one member's directory row (or remove it)."""
+    with transaction.atomic():
+        _sync_member(member)
+        log_changes([member.pk])
+
+
+def _sync_member(member: Any) -> None:
     from network.models import DirectoryEntry, MemberProfile
 
     profile = MemberProfile.objects.filter(user_id=member.pk).first()
@@ -199,7 +244,9 @@ def sync_member(member: Any) -> None:
 
 def sync_profiles(profiles: Any = None, *, models: Any = None, batch_size: int = 2000) -> int:
     """Rebuild the rows of many profiles (all by default). ``models`` lets a migration pass
-    its historical (MemberProfile, DirectoryEntry)."""
+    its historical (MemberProfile, DirectoryEntry); such a rebuild is not logged (the change
+    log may not exist yet; processes build their index after migrating anyway)."""
+    logged = models is None
     if models is None:
         from network.models import DirectoryEntry, MemberProfile
     else:
@@ -210,6 +257,12 @@ def sync_profiles(profiles: Any = None, *, models: Any = None, batch_size: int =
     batch: list[Any] = []
 
     def flush() -> None:
+        with transaction.atomic():
+            write()
+            if logged:
+                log_changes(p.user_id for p in batch)
+
+    def write() -> None:
         ids = [p.pk for p in batch]
         tags = _tags_for(ids, MemberProfile)
         DirectoryEntry.objects.filter(pk__in=ids).delete()
@@ -244,5 +297,8 @@ def sync_profiles(profiles: Any = None, *, models: Any = None, batch_size: int =
     return total
 
 
-def remove_profile(profile_id: int) -> None:
-    _fts_delete([profile_id])
+def remove_profile(profile_id: int, user_id: int | None = None) -> None:
+    with transaction.atomic():
+        _fts_delete([profile_id])
+        if user_id is not None:
+            log_changes([user_id])

@@ -4,7 +4,7 @@ through ``network.privacy``: callers get only what the viewer may see."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -16,8 +16,15 @@ from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from network import privacy
-from network.filters import DirectoryFilter, PartyFilter
+from network import directory_store, privacy
+from network.directory_index import DirectoryQuery
+from network.filters import (
+    MENTORING_CHOICES,
+    ROLE_CHOICES,
+    SORT_CHOICES,
+    DirectoryFilter,
+    PartyFilter,
+)
 from network.models import DirectoryEntry, MemberProfile, Party, Region, Topic, User
 from network.permissions import can_view_member  # noqa: F401  (re-exported for other apps)
 from network.privacy import visible_profile_fields  # noqa: F401  (re-exported)
@@ -143,10 +150,20 @@ class DirectoryPage:
     page: int
     page_size: int
     has_next: bool
-    filterset: DirectoryFilter
     sort: str
     query: str = ""
     errors: dict[str, Any] = field(default_factory=dict)
+    # The filter form, built when the page renders it (the JSON and the results fragment
+    # never do): a lookup from the in-memory directory does not need django-filter at all.
+    filterset_factory: Callable[[], DirectoryFilter] | None = field(default=None, repr=False)
+    _filterset: DirectoryFilter | None = field(default=None, repr=False)
+
+    @property
+    def filterset(self) -> DirectoryFilter:
+        if self._filterset is None:
+            assert self.filterset_factory is not None
+            self._filterset = self.filterset_factory()
+        return self._filterset
 
     @property
     def has_previous(self) -> bool:
@@ -196,8 +213,137 @@ def search_directory(
     """
     page = max(1, int(page))
     page_size = max(1, min(int(page_size), MAX_PAGE_SIZE))
+    filters = filters or {}
+    store = directory_store.current()
+    if store is not None:
+        query = _memory_query(store, viewer, filters, page=page, page_size=page_size)
+        if query is not None:
+            return _search_in_memory(store, viewer, filters, query, page, page_size)
+    return _search_database(viewer, filters, page, page_size)
+
+
+def _filterset_factory(viewer: Any, filters: Mapping[str, Any]) -> Callable[[], DirectoryFilter]:
+    def build() -> DirectoryFilter:
+        entries = DirectoryEntry.objects.filter(privacy.listable_entries_q(viewer))
+        return DirectoryFilter(filters, queryset=entries, viewer=viewer)
+
+    return build
+
+
+_ROLES = frozenset(str(value) for value, _label in ROLE_CHOICES)
+_MENTORING = frozenset(value for value, _label in MENTORING_CHOICES)
+_SORTS = frozenset(value for value, _label in SORT_CHOICES)
+
+
+def _memory_query(
+    store: directory_store.DirectoryStore,
+    viewer: Any,
+    filters: Mapping[str, Any],
+    *,
+    page: int,
+    page_size: int,
+) -> tuple[DirectoryQuery, str] | None:
+    """The filters as an in-memory query, read as the filter form would read them; None for
+    anything the form might reject or read differently (the SQL path then answers, with the
+    form's own error messages)."""
+    values: dict[str, str] = {}
+    for name in ("q", "role", "region", "country", "party", "topic", "language", "mentoring"):
+        value = filters.get(name)
+        if value is None or value == "":
+            continue
+        if not isinstance(value, str) or "\x00" in value:
+            return None
+        values[name] = value
+    references = store.references
+    ids: dict[str, int | None] = {}
+    for name, known in (
+        ("region", references.regions),
+        ("country", references.countries),
+        ("party", references.parties),
+        ("topic", references.topics),
+        ("language", references.languages),
+    ):
+        if name in values and values[name] not in known:
+            return None
+        ids[name] = known[values[name]] if name in values else None
+    role = values.get("role")
+    mentoring = values.get("mentoring")
+    sort = filters.get("sort") or None
+    if (
+        (role is not None and role not in _ROLES)
+        or (mentoring is not None and mentoring not in _MENTORING)
+        or (sort is not None and sort not in _SORTS)
+    ):
+        return None
+    verified = filters.get("verified")
+    if isinstance(verified, str):  # CheckboxInput's reading: "true"/"false" named, else truthy
+        verified = {"true": True, "false": False}.get(verified.lower(), verified)
+    text = values.get("q", "").strip()
+    terms = query_terms(text)
+    return (
+        DirectoryQuery(
+            tier=privacy.viewer_tier(viewer),
+            terms=tuple(terms),
+            role=role,
+            region_id=ids["region"],
+            country_id=ids["country"],
+            party_id=ids["party"],
+            topic_id=ids["topic"],
+            language_id=ids["language"],
+            verified=bool(verified),
+            open_to_mentor=mentoring == "mentor",
+            open_to_mentee=mentoring == "mentee",
+            sort=sort or ("relevance" if terms else "name"),
+            offset=(page - 1) * page_size,
+            limit=page_size,
+            count_cap=COUNT_CAP,
+        ),
+        text,
+    )
+
+
+def _search_in_memory(
+    store: directory_store.DirectoryStore,
+    viewer: Any,
+    filters: Mapping[str, Any],
+    parsed: tuple[DirectoryQuery, str],
+    page: int,
+    page_size: int,
+) -> DirectoryPage:
+    query, text = parsed
+    result = store.search(query)
+    cards = store.cards_for(result.user_ids)
+    language = (get_language() or "en")[:2]
+    name_at = {"fr": 2, "es": 3}.get(language, 1)  # Topic.name_field's rule, on tuples
+    members = []
+    for pk in result.user_ids:
+        card = cards.get(pk)
+        if card is None or not card.member.is_active:
+            continue  # left between the lookup and the card read
+        data = member_data(viewer, card.member)
+        data["expertise"] = [{"slug": t[0], "name": t[name_at] or t[1]} for t in card.topics]
+        data["languages"] = [{"code": code, "name": name} for code, name in card.languages]
+        members.append(data)
+    return DirectoryPage(
+        members=members,
+        count=result.count,
+        count_capped=result.capped,
+        page=page,
+        page_size=page_size,
+        has_next=result.has_next,
+        sort=result.sort,
+        query=text,
+        filterset_factory=_filterset_factory(viewer, filters),
+    )
+
+
+def _search_database(
+    viewer: Any, filters: Mapping[str, Any], page: int, page_size: int
+) -> DirectoryPage:
+    """The SQL path: the reference the in-memory directory is tested against, and the answer
+    while this process builds or updates its copy."""
     entries = DirectoryEntry.objects.filter(privacy.listable_entries_q(viewer))
-    filterset = DirectoryFilter(filters or {}, queryset=entries, viewer=viewer)
+    filterset = DirectoryFilter(filters, queryset=entries, viewer=viewer)
     queryset = filterset.qs if filterset.is_valid() else entries.none()
     cleaned = filterset.form.cleaned_data if filterset.is_valid() else {}
     query = cleaned.get("q") or ""
@@ -249,10 +395,10 @@ def search_directory(
         page=page,
         page_size=page_size,
         has_next=has_next,
-        filterset=filterset,
         sort=sort,
         query=query,
         errors=dict(filterset.errors) if not filterset.is_valid() else {},
+        _filterset=filterset,
     )
 
 

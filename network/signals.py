@@ -12,7 +12,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from network import indexing
-from network.models import MemberProfile, Party, User
+from network.models import Country, Language, MemberProfile, Party, Region, Topic, User
 
 # User columns the directory row depends on; saves touching only others (last_login, the
 # member's language) skip the re-index.
@@ -26,6 +26,7 @@ INDEXED_USER_FIELDS = {
     "is_active",
     "date_joined",
     "deleted_at",
+    "email",  # shown on directory cards (per its audience), which processes cache
 }
 
 
@@ -43,7 +44,7 @@ def index_profile(sender: Any, instance: MemberProfile, **kwargs: Any) -> None:
 
 @receiver(post_delete, sender=MemberProfile)
 def unindex_profile(sender: Any, instance: MemberProfile, **kwargs: Any) -> None:
-    indexing.remove_profile(instance.pk)
+    indexing.remove_profile(instance.pk, instance.user_id)
 
 
 @receiver(post_save, sender=Party)
@@ -73,3 +74,15 @@ for _through in (
     MemberProfile.interests.through,
 ):
     m2m_changed.connect(_index_links, sender=_through, dispatch_uid=f"index-{_through.__name__}")
+
+
+def _reference_changed(sender: Any, **kwargs: Any) -> None:
+    # Cards show these names and filters accept these codes: processes drop their copies.
+    indexing.reference_changed()
+
+
+for _model in (Region, Country, Party, Topic, Language):
+    for _signal in (post_save, post_delete):
+        _signal.connect(
+            _reference_changed, sender=_model, dispatch_uid=f"reference-{_model.__name__}"
+        )

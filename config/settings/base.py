@@ -137,6 +137,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The directory's covering name index (network.DirectoryEntry) is a PostgreSQL optimisation;
 # on SQLite, which has no INCLUDE columns, the plain name index beside it does the job.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
+# Each process answers directory queries from its own in-memory copy, kept current through the
+# directory's change log (network.directory_store); off, every query runs in SQL.
+DIRECTORY_MEMORY_INDEX = env.get_bool("DIRECTORY_MEMORY_INDEX", True)
 
 # --- Redis: channel layer and cache ---------------------------------------------------------
 REDIS_URL = env.redis_url()

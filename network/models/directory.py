@@ -77,3 +77,30 @@ class DirectoryEntry(models.Model):
 
     def __str__(self) -> str:
         return f"Directory entry {self.pk}"
+
+
+class DirectoryVersion(models.Model):
+    """One row: the directory's change counter. ``network.indexing`` bumps it (a row lock on
+    PostgreSQL, so bumps commit in counter order) in the transaction that rewrites directory
+    rows; each process compares it with the version its in-memory index has read
+    (``network.directory_store``). ``stamp`` is new on every bump, so a counter that went
+    back (a rolled-back transaction) and forward again is not taken for the same history."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.BigIntegerField(default=0)
+    stamp = models.CharField(max_length=32, default="")
+
+    def __str__(self) -> str:
+        return f"Directory version {self.seq}"
+
+
+class DirectoryChange(models.Model):
+    """Append-only log: which members' directory rows changed at each version (``user`` empty:
+    reference data changed, such as a topic's name). Pruned to the recent past."""
+
+    seq = models.BigIntegerField(db_index=True)
+    stamp = models.CharField(max_length=32)
+    user_id = models.BigIntegerField(null=True)
+
+    def __str__(self) -> str:
+        return f"Directory change {self.seq}"

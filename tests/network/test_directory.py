@@ -122,7 +122,7 @@ def test_the_script_gets_only_the_results_region(signed_in):
 
 
 def test_directory_runs_the_same_number_of_queries_whatever_the_page_size(
-    signed_in, django_assert_num_queries
+    signed_in, django_assert_num_queries, settings
 ):
     from network.selectors import search_directory
 
@@ -135,23 +135,38 @@ def test_directory_runs_the_same_number_of_queries_whatever_the_page_size(
     def run(size: int) -> None:
         page = search_directory(viewer=viewer, filters={"q": "", "role": ""}, page_size=size)
         assert len(page.members) == size
+        assert any(m["expertise"] and m["languages"] for m in page.members)
 
-    # count, page ids, members, topics, languages
+    # In memory: the version check, then members, topics and languages of cards not yet read.
+    search_directory(viewer=viewer, filters={"q": "nobody"})  # this process reads the directory
+    with django_assert_num_queries(4):
+        run(5)
+    with django_assert_num_queries(4):
+        run(25)
+    with django_assert_num_queries(1):
+        run(25)  # every card already read
+    # In SQL: count, page ids, members, topics, languages.
+    settings.DIRECTORY_MEMORY_INDEX = False
     with django_assert_num_queries(5):
         run(5)
     with django_assert_num_queries(5):
         run(25)
 
 
-def test_directory_page_query_count_is_fixed(signed_in, django_assert_num_queries):
+@pytest.mark.parametrize("in_memory, queries", [(True, 8), (False, 12)])
+def test_directory_page_query_count_is_fixed(
+    signed_in, django_assert_num_queries, settings, in_memory, queries
+):
+    settings.DIRECTORY_MEMORY_INDEX = in_memory
     for _ in range(3):
         MemberFactory()
-    signed_in.get(DIRECTORY)  # warm caches (ContentTypes, session)
-    with django_assert_num_queries(12) as few:
+    signed_in.get(DIRECTORY)  # warm caches (ContentTypes, session; the directory's cards)
+    with django_assert_num_queries(queries):
         signed_in.get(DIRECTORY)
     for _ in range(20):
         MemberFactory()
-    with django_assert_num_queries(len(few.captured_queries)):
+    signed_in.get(DIRECTORY)
+    with django_assert_num_queries(queries):
         signed_in.get(DIRECTORY)
 
 
