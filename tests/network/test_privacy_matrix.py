@@ -196,12 +196,22 @@ def fetch(client: Client, surface: str, target: User, tok: str) -> tuple[str, in
     raise AssertionError(surface)
 
 
-@pytest.mark.parametrize("surface", SURFACES)
+# Directory lists are answered from each process's in-memory copy (network.directory_store)
+# and, while a process builds it, in SQL: the list surfaces run on both paths.
+SQL_SURFACES = ["directory_page", "directory_json", "search", "filter_count", "party_page"]
+SURFACE_PATHS = [pytest.param(s, "memory", id=s) for s in SURFACES] + [
+    pytest.param(s, "sql", id=f"{s}-sql") for s in SQL_SURFACES
+]
+PATHS = ["memory", "sql"]
+
+
+@pytest.mark.parametrize("surface, path", SURFACE_PATHS)
 @pytest.mark.parametrize("viewer", VIEWERS)
 @pytest.mark.parametrize("audience", AUDIENCES, ids=[a.name.lower() for a in AUDIENCES])
 def test_hidden_fields_reach_no_surface_the_audience_does_not_allow(
-    world_for, audience, viewer, surface
+    world_for, audience, viewer, surface, path, settings
 ):
+    settings.DIRECTORY_MEMORY_INDEX = path == "memory"
     world = world_for(audience)
     csv_viewer = surface == "csv_export"
 
@@ -237,15 +247,20 @@ def test_hidden_fields_reach_no_surface_the_audience_does_not_allow(
         assert tok in text or count == 1, f"listed member missing for {viewer} on {surface}"
 
 
+@pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize("viewer", VIEWERS)
 def test_safety_mode_hides_presence_and_location_from_everyone_but_staff(
-    world_for, viewer, comms_staff
+    world_for, viewer, comms_staff, path, settings
 ):
     from network import services
 
+    settings.DIRECTORY_MEMORY_INDEX = path == "memory"
+
     world = world_for(Audience.PUBLIC)
-    services.set_member_safety_mode(actor=comms_staff, member=world.subject, enabled=True)
     client = client_for(world, viewer, world.subject)
+    # Listed first (so a copy in memory holds them listed), then hidden: the change applies.
+    assert client.get("/en/network/people.json", {"country": "QS"}).json()["count"] == 1
+    services.set_member_safety_mode(actor=comms_staff, member=world.subject, enabled=True)
     profile = client.get(f"/en/network/people/{world.subject.handle}/")
     listing = client.get("/en/network/people.json", {"country": "QS"}).json()
     staff_or_self = viewer in {"alliance_staff", "self"}
@@ -257,17 +272,21 @@ def test_safety_mode_hides_presence_and_location_from_everyone_but_staff(
         assert "Subjectland" in profile.content.decode()
 
 
+@pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize("viewer", VIEWERS)
 def test_country_safety_mode_hides_every_member_there_from_non_staff(
-    world_for, viewer, comms_staff
+    world_for, viewer, comms_staff, path, settings
 ):
     from network import services
     from network.models import Country
 
+    settings.DIRECTORY_MEMORY_INDEX = path == "memory"
+
     world = world_for(Audience.PUBLIC)
     country = Country.objects.get(iso2="QS")
-    services.set_country_safety_mode(actor=comms_staff, country=country, enabled=True)
     client = client_for(world, viewer, world.subject)
+    assert client.get("/en/network/people.json", {"country": "QS"}).json()["count"] == 1
+    services.set_country_safety_mode(actor=comms_staff, country=country, enabled=True)
     count = client.get("/en/network/people.json", {"country": "QS"}).json()["count"]
     assert (count == 1) is (viewer == "alliance_staff")
     own_page = client.get(f"/en/network/people/{world.subject.handle}/")
