@@ -272,7 +272,7 @@ def _memory_query(
     if (
         (role is not None and role not in _ROLES)
         or (mentoring is not None and mentoring not in _MENTORING)
-        or (sort is not None and sort not in _SORTS)
+        or (sort is not None and (not isinstance(sort, str) or sort not in _SORTS))
     ):
         return None
     verified = filters.get("verified")
