@@ -84,8 +84,8 @@ class DirectoryStore:
 
     def cards_for(self, user_ids: list[int]) -> dict[int, Card]:
         """The cards of these members: from memory, the missing ones in three queries."""
-        cards = self.cards
-        found = {pk: cards[pk] for pk in user_ids if pk in cards}
+        cards = self.cards  # read without the lock: a change may drop entries meanwhile
+        found = {pk: card for pk in user_ids if (card := cards.get(pk)) is not None}
         missing = [pk for pk in user_ids if pk not in found]
         if missing:
             seq = self.seq
