@@ -187,12 +187,15 @@ class DirectoryIndex:
                     slots = postings[word] = array("i")
                 slots.append(slot)
 
+        names: dict[str, array[int]] = {}
         for row in rows:
             slot = self._append_columns(row)
+            post(names, set(row.sort_name.split()), slot)
             post(base, row.base_words, slot)
             post(bios[self._audience(row.bio_audience)], row.bio_words, slot)
             post(tags, self._tags(row), slot)
         self._base_size = self._size
+        self._names = _Postings(names)  # the words of sort_name, for relevance
         self._base = _Postings(base)
         self._bios = [_Postings(b) for b in bios]
         self._tagged = _Postings(tags)
@@ -223,6 +226,8 @@ class DirectoryIndex:
         for row in rows:
             self._kill(row.user_id)
             slot = self._append_columns(row)
+            for word in set(row.sort_name.split()):
+                self._names.appended.add(word, slot)
             for word in row.base_words:
                 self._base.appended.add(word, slot)
             bio = self._bios[self._audience(row.bio_audience)]
@@ -353,16 +358,12 @@ class DirectoryIndex:
             sort = "name"  # the SQL path's rule: past the cap, broad searches list by name
         start, stop = query.offset, query.offset + query.limit
         if sort == "relevance":
-            slots = order[hits].tolist()
-            first = terms[0]
-            spaced = " " + first
-            names = self._sort_names
             # Members whose name has a word starting with the first term come first.
-            named = [s for s in slots if names[s].startswith(first) or spaced in names[s]]
-            if named:
-                chosen = set(named)
-                slots = named + [s for s in slots if s not in chosen]
-            page = slots[start : stop + 1]
+            named = np.zeros(n, dtype=bool)
+            self._names.mark(named, terms[0], True)
+            slots = order[hits]
+            first = named[slots]
+            page = np.concatenate([slots[first], slots[~first]])[start : stop + 1].tolist()
         else:
             page = order[hits[start : stop + 1]].tolist()
         user_ids = self._user_ids

@@ -49,6 +49,9 @@ class Card:
     member: Any  # User with profile, country (and region) and party loaded
     topics: list[tuple[str, str, str, str]]  # slug, name, name_fr, name_es
     languages: list[tuple[str, str]]  # code, name
+    # selectors.listed_data (+ topics, languages) per (language, script prefix): what anyone
+    # who may list the member sees; the viewer's share is added per request.
+    listed: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass

@@ -83,14 +83,43 @@ def _links(profile: MemberProfile) -> list[str]:
     return [line.strip() for line in lines if line.strip().startswith(("https://", "http://"))]
 
 
-def member_data(viewer: Any, member: User, *, as_tier: int | None = None) -> dict[str, Any]:
+def member_data(
+    viewer: Any,
+    member: User,
+    *,
+    as_tier: int | None = None,
+    listed: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """What ``viewer`` may see of ``member`` (who must be viewable), as plain data.
 
     The single serialiser behind profile pages, directory cards, previews and JSON: sensitive
-    keys are present only when their audience allows.
+    keys are present only when their audience allows. ``listed`` is ``listed_data(member)``
+    when the caller keeps it (the in-memory directory's cards).
     """
+    data = dict(listed if listed is not None else listed_data(member))
     profile = member.profile
     visible = privacy.visible_profile_fields(viewer, member, as_tier=as_tier)
+    if "location" in visible and member.country is not None:
+        data["country"] = {"name": member.country.name, "iso2": member.country.iso2}
+        data["region"] = {"name": member.country.region.name, "code": member.country.region.code}
+    if "city" in visible:
+        data["city"] = profile.city
+    if "photo" in visible:
+        data["photo"] = profile.photo.url if profile.photo else ""
+    if "bio" in visible:
+        data["bio"] = profile.bio
+    if "links" in visible:
+        data["links"] = _links(profile)
+    if "email" in visible:
+        data["email"] = member.email
+    return data
+
+
+def listed_data(member: User) -> dict[str, Any]:
+    """What everyone who may open ``member``'s profile sees, in the active language: no field
+    with its own audience. ``member_data`` adds those per viewer; callers that keep this dict
+    (per member and language) must treat it, and the dicts inside it, as read-only."""
+    profile = member.profile
     data: dict[str, Any] = {
         "handle": member.handle,
         "url": profile_url(member),
@@ -116,19 +145,6 @@ def member_data(viewer: Any, member: User, *, as_tier: int | None = None) -> dic
             "term_end": profile.term_end,
             "committees": [c.strip() for c in profile.committees.splitlines() if c.strip()],
         }
-    if "location" in visible and member.country is not None:
-        data["country"] = {"name": member.country.name, "iso2": member.country.iso2}
-        data["region"] = {"name": member.country.region.name, "code": member.country.region.code}
-    if "city" in visible:
-        data["city"] = profile.city
-    if "photo" in visible:
-        data["photo"] = profile.photo.url if profile.photo else ""
-    if "bio" in visible:
-        data["bio"] = profile.bio
-    if "links" in visible:
-        data["links"] = _links(profile)
-    if "email" in visible:
-        data["email"] = member.email
     return data
 
 
@@ -313,17 +329,16 @@ def _search_in_memory(
     query, text = parsed
     result = store.search(query)
     cards = store.cards_for(result.user_ids)
-    language = (get_language() or "en")[:2]
-    name_at = {"fr": 2, "es": 3}.get(language, 1)  # Topic.name_field's rule, on tuples
+    key = (get_language() or "en", get_script_prefix())
     members = []
     for pk in result.user_ids:
         card = cards.get(pk)
         if card is None or not card.member.is_active:
             continue  # left between the lookup and the card read
-        data = member_data(viewer, card.member)
-        data["expertise"] = [{"slug": t[0], "name": t[name_at] or t[1]} for t in card.topics]
-        data["languages"] = [{"code": code, "name": name} for code, name in card.languages]
-        members.append(data)
+        listed = card.listed.get(key)
+        if listed is None:
+            listed = card.listed[key] = _listed_card(card)
+        members.append(member_data(viewer, card.member, listed=listed))
     return DirectoryPage(
         members=members,
         count=result.count,
@@ -335,6 +350,16 @@ def _search_in_memory(
         query=text,
         filterset_factory=_filterset_factory(viewer, filters),
     )
+
+
+def _listed_card(card: directory_store.Card) -> dict[str, Any]:
+    """``listed_data`` plus the card's topics and languages, in the active language."""
+    data = listed_data(card.member)
+    language = (get_language() or "en")[:2]
+    name_at = {"fr": 2, "es": 3}.get(language, 1)  # Topic.name_field's rule, on tuples
+    data["expertise"] = [{"slug": t[0], "name": t[name_at] or t[1]} for t in card.topics]
+    data["languages"] = [{"code": code, "name": name} for code, name in card.languages]
+    return data
 
 
 def _search_database(
