@@ -47,7 +47,7 @@ class Card:
     """What a directory card is made of, before a viewer's privacy is applied."""
 
     member: Any  # User with profile, country (and region) and party loaded
-    topics: list[tuple[str, str, str, str]]  # slug, name, name_fr, name_es
+    topics: list[tuple[str, dict[str, str]]]  # slug, names by column (Topic.name_field)
     languages: list[tuple[str, str]]  # code, name
     # selectors.listed_data (+ topics, languages) per (language, script prefix): what anyone
     # who may list the member sees; the viewer's share is added per request.
@@ -92,7 +92,7 @@ class DirectoryStore:
         missing = [pk for pk in user_ids if pk not in found]
         if missing:
             seq = self.seq
-            loaded = _load_cards(missing)
+            loaded = load_cards(missing)
             found.update(loaded)
             with self.lock:
                 # Kept only if no change was applied meanwhile: a card read before a change
@@ -287,7 +287,12 @@ def _load_references() -> References:
     )
 
 
-def _load_cards(user_ids: list[int]) -> dict[int, Card]:
+_TOPIC_NAMES = ("name", "name_fr", "name_es")
+
+
+def load_cards(user_ids: list[int]) -> dict[int, Card]:
+    """The cards of these members, read in three queries (members, topics, languages) whatever
+    their number; the SQL path reads its page's cards with it too."""
     from network.models import MemberProfile, User
 
     members = (
@@ -300,14 +305,12 @@ def _load_cards(user_ids: list[int]) -> dict[int, Card]:
     if not by_profile:
         return cards
     Expertise = MemberProfile.expertise.through
-    for profile_id, *topic in (
+    for profile_id, slug, *names in (
         Expertise.objects.filter(memberprofile_id__in=list(by_profile))
         .order_by("topic__order", "topic__name")
-        .values_list(
-            "memberprofile_id", "topic__slug", "topic__name", "topic__name_fr", "topic__name_es"
-        )
+        .values_list("memberprofile_id", "topic__slug", *(f"topic__{c}" for c in _TOPIC_NAMES))
     ):
-        by_profile[profile_id].topics.append(tuple(topic))  # type: ignore[arg-type]
+        by_profile[profile_id].topics.append((slug, dict(zip(_TOPIC_NAMES, names, strict=True))))
     Languages = MemberProfile.languages.through
     for profile_id, code, name in (
         Languages.objects.filter(memberprofile_id__in=list(by_profile))

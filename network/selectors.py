@@ -328,19 +328,8 @@ def _search_in_memory(
 ) -> DirectoryPage:
     query, text = parsed
     result = store.search(query)
-    cards = store.cards_for(result.user_ids)
-    key = (get_language() or "en", get_script_prefix())
-    members = []
-    for pk in result.user_ids:
-        card = cards.get(pk)
-        if card is None or not card.member.is_active:
-            continue  # left between the lookup and the card read
-        listed = card.listed.get(key)
-        if listed is None:
-            listed = card.listed[key] = _listed_card(card)
-        members.append(member_data(viewer, card.member, listed=listed))
     return DirectoryPage(
-        members=members,
+        members=_card_data(viewer, result.user_ids, store.cards_for(result.user_ids)),
         count=result.count,
         count_capped=result.capped,
         page=page,
@@ -352,12 +341,31 @@ def _search_in_memory(
     )
 
 
+def _card_data(
+    viewer: Any, user_ids: list[int], cards: Mapping[int, directory_store.Card]
+) -> list[dict[str, Any]]:
+    """What ``viewer`` may see of each card, in the page's order: the part everyone who may
+    list the member sees is kept on the card per language, the viewer's share added here."""
+    key = (get_language() or "en", get_script_prefix())
+    members = []
+    for pk in user_ids:
+        card = cards.get(pk)
+        if card is None or not card.member.is_active:
+            continue  # left between the lookup and the card read
+        listed = card.listed.get(key)
+        if listed is None:
+            listed = card.listed[key] = _listed_card(card)
+        members.append(member_data(viewer, card.member, listed=listed))
+    return members
+
+
 def _listed_card(card: directory_store.Card) -> dict[str, Any]:
     """``listed_data`` plus the card's topics and languages, in the active language."""
     data = listed_data(card.member)
-    language = (get_language() or "en")[:2]
-    name_at = {"fr": 2, "es": 3}.get(language, 1)  # Topic.name_field's rule, on tuples
-    data["expertise"] = [{"slug": t[0], "name": t[name_at] or t[1]} for t in card.topics]
+    column = Topic.name_field()
+    data["expertise"] = [
+        {"slug": slug, "name": names.get(column) or names["name"]} for slug, names in card.topics
+    ]
     data["languages"] = [{"code": code, "name": name} for code, name in card.languages]
     return data
 
@@ -400,21 +408,8 @@ def _search_database(
     )
     has_next = len(ids) > page_size
     ids = ids[:page_size]
-    loaded = (
-        User.objects.select_related("profile", "country__region", "party")
-        .defer("password")
-        .in_bulk(ids)
-    )
-    rows = [loaded[pk] for pk in ids if pk in loaded]
-    _prefetch_cards(rows)
-    members = []
-    for member in rows:
-        card = member_data(viewer, member)
-        card["expertise"] = member._card_topics  # type: ignore[attr-defined]
-        card["languages"] = member._card_languages  # type: ignore[attr-defined]
-        members.append(card)
     return DirectoryPage(
-        members=members,
+        members=_card_data(viewer, ids, directory_store.load_cards(ids)),
         count=min(count, COUNT_CAP),
         count_capped=capped,
         page=page,
@@ -425,34 +420,6 @@ def _search_database(
         errors=dict(filterset.errors) if not filterset.is_valid() else {},
         _filterset=filterset,
     )
-
-
-def _prefetch_cards(members: list[User]) -> None:
-    """Topics and languages for a page of cards: two queries for the whole page, read as plain
-    tuples (building a model instance per link row was a third of a directory call)."""
-    profile_ids = [m.profile.pk for m in members]
-    Expertise = MemberProfile.expertise.through
-    Languages = MemberProfile.languages.through
-    topics: dict[int, list[dict[str, str]]] = {pk: [] for pk in profile_ids}
-    languages: dict[int, list[dict[str, str]]] = {pk: [] for pk in profile_ids}
-    if profile_ids:
-        name_column = f"topic__{Topic.name_field()}"  # Topic.label's rule, on tuples
-        rows = (
-            Expertise.objects.filter(memberprofile_id__in=profile_ids)
-            .order_by("topic__order", "topic__name")
-            .values_list("memberprofile_id", "topic__slug", "topic__name", name_column)
-        )
-        for profile_id, slug, english, local in rows:
-            topics[profile_id].append({"slug": slug, "name": local or english})
-        for profile_id, code, name in (
-            Languages.objects.filter(memberprofile_id__in=profile_ids)
-            .order_by("language__name")
-            .values_list("memberprofile_id", "language__code", "language__name")
-        ):
-            languages[profile_id].append({"code": code, "name": name})
-    for member in members:
-        member._card_topics = topics[member.profile.pk]  # type: ignore[attr-defined]
-        member._card_languages = languages[member.profile.pk]  # type: ignore[attr-defined]
 
 
 def count_label(page: DirectoryPage) -> str:
