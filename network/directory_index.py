@@ -26,7 +26,6 @@ from typing import Any
 
 import numpy as np
 
-ROLES = ("young_leader", "parliamentarian", "party_staff", "alliance_staff", "moderator")
 SORTS = ("relevance", "name", "newest")
 _NONE = -1  # region, country or party not set
 _TOP = "\U0010ffff"  # sorts after every continuation of a prefix
@@ -175,6 +174,7 @@ class DirectoryIndex:
         self._sort_names: list[str] = []
         self._joined: list[Any] = []
         self._slot_of: dict[int, int] = {}
+        self._role_codes: dict[str, int] = {}
 
         base: dict[str, array[int]] = {}
         bios: list[dict[str, array[int]]] = [{} for _ in range(self.AUDIENCES)]
@@ -272,7 +272,8 @@ class DirectoryIndex:
         self._size += 1
         self._listed_to[slot] = min(max(int(row.listed_to), 0), 127)
         self._alive[slot] = True
-        self._role[slot] = ROLES.index(row.role) if row.role in ROLES else _NONE
+        # Roles are coded as they are first seen: the index needs no copy of User.Role.
+        self._role[slot] = self._role_codes.setdefault(row.role, len(self._role_codes))
         self._region[slot] = _NONE if row.region_id is None else row.region_id
         self._country[slot] = _NONE if row.country_id is None else row.country_id
         self._party[slot] = _NONE if row.party_id is None else row.party_id
@@ -315,7 +316,7 @@ class DirectoryIndex:
         n = self._size
         mask = self._alive[:n] & (self._listed_to[:n] <= query.tier)
         if query.role is not None:
-            code = ROLES.index(query.role) if query.role in ROLES else -2
+            code = self._role_codes.get(query.role, -2)
             mask &= self._role[:n] == code
         for value, column in (
             (query.region_id, self._region),

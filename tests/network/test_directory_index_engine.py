@@ -6,13 +6,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from network.directory_index import (
-    ROLES,
     SORTS,
     DirectoryIndex,
     DirectoryQuery,
     DirectoryResult,
     MemberRow,
 )
+
+ROLES = ("young_leader", "parliamentarian", "party_staff", "alliance_staff", "moderator")
 
 # --- helpers -----------------------------------------------------------------------------------
 
@@ -342,18 +343,20 @@ def test_newest_sort_accepts_iso_text():
     assert found(index, sort="newest") == [2, 1]
 
 
+def named_rows():
+    return [
+        row(1, name="bob smith", base_words=("bob", "smith", "annapolis")),
+        row(2, name="maria annan"),
+        row(3, name="joanna xu", base_words=("joanna", "xu", "annual")),
+        row(4, name="ann lee"),
+        row(5, name="carl dunn", base_words=("carl", "dunn")),
+        row(6, name="annabel zed"),
+    ]
+
+
 @pytest.fixture
 def named():
-    return DirectoryIndex(
-        [
-            row(1, name="bob smith", base_words=("bob", "smith", "annapolis")),
-            row(2, name="maria annan"),
-            row(3, name="joanna xu", base_words=("joanna", "xu", "annual")),
-            row(4, name="ann lee"),
-            row(5, name="carl dunn", base_words=("carl", "dunn")),
-            row(6, name="annabel zed"),
-        ]
-    )
+    return DirectoryIndex(named_rows())
 
 
 def test_relevance_puts_names_with_a_word_starting_with_the_first_term_first(named):
@@ -879,17 +882,7 @@ def random_changes(rng, members, next_id, changes, additions, removals):
 
 
 def test_reference_agrees_with_hand_written_expectations(named):
-    members = {
-        r.user_id: r
-        for r in (
-            row(1, name="bob smith", base_words=("bob", "smith", "annapolis")),
-            row(2, name="maria annan"),
-            row(3, name="joanna xu", base_words=("joanna", "xu", "annual")),
-            row(4, name="ann lee"),
-            row(5, name="carl dunn", base_words=("carl", "dunn")),
-            row(6, name="annabel zed"),
-        )
-    }
+    members = {r.user_id: r for r in named_rows()}
     query = DirectoryQuery(tier=0, terms=("ann",), sort="relevance", limit=100)
     assert reference_search(members, query).user_ids == [4, 6, 2, 1, 3]
     assert named.search(query) == reference_search(members, query)
